@@ -1,0 +1,22 @@
+/**
+ * The one DynamoDB table: key and index names shared by the CDK stack, the local stack's table
+ * creation and the store adapter. Changing a name here is a data migration: a test pins them.
+ *
+ * Items (pk / sk):
+ *   D#<key> / A                 the dossier: newest portal record, payments, postal events, alert marks
+ *   D#<key> / R#<ver>#<hash>    one portal record version as received (history, for audit and rebuild)
+ *   D#<key> / S#<at>#<status>   one progress step (timeline)
+ *   RAW#<yyyy-MM-dd> / <iso>#<deliveryId>#<chunk>   an inbound message as received (gzip, chunked)
+ * Indexes (sparse):
+ *   byDue       g1pk = DUE#<shard 0..7>, g1sk = <due instant UTC ISO>#<key>; only open dossiers
+ *               (status 2, 4) with an alert still to send: the scan reads what is due, not the table.
+ *   byReceived  g2pk = RCV#<yyyy-MM> (Vietnam time), g2sk = <receivedAt ISO>#<key>: the report reads
+ *               the period's months, not the table.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  byDue: { name: 'byDue', partitionKey: 'g1pk', sortKey: 'g1sk' },
+  byReceived: { name: 'byReceived', partitionKey: 'g2pk', sortKey: 'g2sk' },
+  dueShards: 8,
+} as const;
