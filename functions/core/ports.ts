@@ -27,6 +27,8 @@ export interface AlertMark {
 export interface StoredDossier {
   key: string;
   code: string;
+  /** The due date the store indexed the dossier under (portal's NgayHenTra or computed), or null. */
+  dueAt: string | null;
   /** null while only payments, steps or postal events have arrived. */
   record: DossierRecord | null;
   payments: Payment[];
@@ -55,8 +57,14 @@ export interface DossierStore {
   listReceived(from: string, to: string): AsyncIterable<StoredDossier>;
   /** Open dossiers (status 2, 4) still pending an alert, with a due date at or before `until`. */
   listDueBy(until: string): AsyncIterable<StoredDossier>;
-  /** Marks the dossier alerted at `level` for `dueAt`; false when it already was (or changed). */
-  markAlerted(key: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean>;
+  /**
+   * Marks the dossier alerted at `level` for `mark.dueAt`, provided its record is still at
+   * `version`; false when it already was marked for that due date or the record changed since.
+   * Marking the overdue level also takes the dossier out of the due index (nothing left to send).
+   */
+  markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean>;
+  /** Takes a dossier whose alerts are all sent out of the due index (the scan's clean-up). */
+  dropFromDueIndex(key: string, version: string): Promise<void>;
 }
 
 /** Thrown by an adapter when the store cannot take a write now: the handler answers 503 / 99. */

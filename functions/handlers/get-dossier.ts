@@ -1,6 +1,35 @@
-/** Placeholder until this handler is built: answers 501 so a wiring mistake is loud. */
-export const handler = async () => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
-  body: JSON.stringify({ error: { code: 'not_implemented', message: 'get-dossier is not built yet' } }),
-});
+/**
+ * GET /dossiers/{MaHoSo} (CONTRACT 4): the dossier's state and timeline, identifiers masked.
+ * Authorisation happens in front (IAM authorizer on AWS, bearer token on the local stack).
+ */
+import middy from '@middy/core';
+import type { DossierStore } from '../core/ports';
+import { toVnIso } from '../core/time';
+import { dossierKey } from '../core/types';
+import { toDossierView } from '../core/view';
+import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
+import { dossierStore } from '../adapters/wiring';
+
+/** Path parameters may arrive still percent-encoded (depends on the proxy); a lone `%` stays. */
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The handler's logic, given its store and clock. */
+export function getDossier(store: DossierStore, now = () => Date.now()) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    const code = safeDecode(event.pathParameters?.MaHoSo ?? '').trim();
+    if (!code) throw new HttpError(400, 'invalid_request', 'MaHoSo is missing from the path.', [{ path: 'MaHoSo', message: 'required' }]);
+    const found = await store.getDossier(dossierKey(code));
+    // Payments, steps or postal events may be waiting for a record that has not arrived: to the
+    // reader, that dossier does not exist yet.
+    if (!found?.dossier.record) throw new HttpError(404, 'not_found', `No dossier ${code}.`);
+    return json(200, toDossierView(found.dossier, found.steps, toVnIso(now())));
+  };
+}
+
+export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(getDossier(dossierStore()));

@@ -1,6 +1,36 @@
-/** Placeholder until this handler is built: answers 501 so a wiring mistake is loud. */
-export const handler = async () => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
-  body: JSON.stringify({ error: { code: 'not_implemented', message: 'paygov-confirm is not built yet' } }),
-});
+/**
+ * POST /payments/paygov/confirm (CONTRACT 3.3): PayGov's payment confirmation. Always HTTP 200 in
+ * PayGov's terms: 00 taken (also a duplicate, a failed payment or a flagged amount), 01 bad
+ * MaXacThuc, 02 malformed, 99 store failure (PayGov retries).
+ */
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { DossierStore } from '../core/ports';
+import { toVnIso } from '../core/time';
+import { secretValues } from '../adapters/config';
+import { auditHeaders, bodyLimit, errorResult, json, jsonErrors, rawBody, type HttpEvent, type HttpResult } from '../adapters/http';
+import { logger } from '../adapters/logger';
+import { paygovAnswer, parsePaygovConfirm } from '../adapters/paygov';
+import { dossierStore } from '../adapters/wiring';
+
+/** The handler's logic, given its store and clock. */
+export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
+  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    const body = rawBody(event);
+    const parsed = parsePaygovConfirm(body, await secretValues('PAYGOV_SECRET'));
+    if (parsed.kind === 'malformed') return json(200, paygovAnswer('02', parsed.message));
+    if (parsed.kind === 'bad_checksum') return json(200, paygovAnswer('01'));
+    const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
+    try {
+      await store.saveRaw({ source: 'paygov', deliveryId, receivedAt: toVnIso(now()), body, headers: auditHeaders(event) });
+      const outcome = await store.offerPayment(parsed.payment);
+      logger.info('paygov confirmation', { deliveryId, dossierKey: parsed.payment.key, txId: parsed.payment.txId, success: parsed.payment.success, outcome });
+      return json(200, paygovAnswer('00'));
+    } catch (err) {
+      errorResult(err); // logs it the same way as the other routes
+      return json(200, paygovAnswer('99'));
+    }
+  };
+}
+
+export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).use(bodyLimit()).handler(paygovConfirm(dossierStore()));

@@ -1,6 +1,41 @@
-/** Placeholder until this handler is built: answers 501 so a wiring mistake is loud. */
-export const handler = async () => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
-  body: JSON.stringify({ error: { code: 'not_implemented', message: 'portal-webhook is not built yet' } }),
-});
+/**
+ * POST /webhooks/portal (CONTRACT 3.1, 3.2): the provincial portal pushes dossier records
+ * (DongBoHoSoMC) and progress steps (CapNhatTienDoHoSoMC) in the DVCQG envelope.
+ *
+ * Order matters: size limit, then the signature on the raw bytes, then all-or-nothing validation,
+ * then the raw message is kept, and only then is state derived from it.
+ */
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { parsePortalMessage } from '../core/portal';
+import type { DossierStore } from '../core/ports';
+import { toVnIso } from '../core/time';
+import type { Outcome } from '../core/types';
+import { auditHeaders, bodyLimit, json, jsonErrors, parseJsonBody, rawBody, signedWebhook, type HttpEvent, type HttpResult } from '../adapters/http';
+import { logger } from '../adapters/logger';
+import { dossierStore } from '../adapters/wiring';
+
+/** Counts outcomes the way CONTRACT 3.2 answers them. */
+export function tally(outcomes: Outcome[]) {
+  const count = (o: Outcome) => outcomes.filter((x) => x === o).length;
+  return { received: outcomes.length, applied: count('applied'), duplicate: count('duplicate'), stale: count('stale') };
+}
+
+/** The handler's logic, given its store (tests hand in their own). */
+export function portalWebhook(store: DossierStore, now = () => Date.now()) {
+  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    const message = parsePortalMessage(parseJsonBody(event));
+    const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
+    await store.saveRaw({ source: 'portal', deliveryId, receivedAt: toVnIso(now()), body: rawBody(event), headers: auditHeaders(event) });
+    const outcomes = message.service === 'DongBoHoSoMC' ? await store.offerRecords(message.records) : await store.offerSteps(message.steps);
+    const answer = tally(outcomes);
+    logger.info('portal delivery', { deliveryId, service: message.service, ...answer });
+    return json(200, answer);
+  };
+}
+
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(jsonErrors())
+  .use(bodyLimit())
+  .use(signedWebhook('PORTAL_SECRET'))
+  .handler(portalWebhook(dossierStore()));

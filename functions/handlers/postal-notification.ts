@@ -1,6 +1,31 @@
-/** Placeholder until this handler is built: answers 501 so a wiring mistake is loud. */
-export const handler = async () => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
-  body: JSON.stringify({ error: { code: 'not_implemented', message: 'postal-notification is not built yet' } }),
-});
+/**
+ * POST /notifications/postal (CONTRACT 3.5): VNPost's movements of a dossier or its result,
+ * signed like the portal. `RESULT_DELIVERED` returns the result (the read view derives
+ * `returnedAt` from it when the portal has not sent NgayTra).
+ */
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { DossierStore } from '../core/ports';
+import { toVnIso } from '../core/time';
+import { auditHeaders, bodyLimit, json, jsonErrors, parseJsonBody, rawBody, signedWebhook, type HttpEvent, type HttpResult } from '../adapters/http';
+import { logger } from '../adapters/logger';
+import { parsePostalEvent } from '../adapters/vnpost';
+import { dossierStore } from '../adapters/wiring';
+
+/** The handler's logic, given its store and clock. */
+export function postalNotification(store: DossierStore, now = () => Date.now()) {
+  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    const postalEvent = parsePostalEvent(parseJsonBody(event));
+    const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
+    await store.saveRaw({ source: 'postal', deliveryId, receivedAt: toVnIso(now()), body: rawBody(event), headers: auditHeaders(event) });
+    const status = await store.offerPostalEvent(postalEvent);
+    logger.info('postal event', { deliveryId, MaHoSo: postalEvent.code, eventId: postalEvent.eventId, type: postalEvent.type, status });
+    return json(200, { status });
+  };
+}
+
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(jsonErrors())
+  .use(bodyLimit())
+  .use(signedWebhook('POSTAL_SECRET'))
+  .handler(postalNotification(dossierStore()));

@@ -1,0 +1,441 @@
+/**
+ * The DynamoDB implementation of the `DossierStore` port (one table, see `table-schema.ts`).
+ *
+ * dynalite (the local emulator) has no transactions, so every write is a single-item conditional
+ * write that is safe to repeat:
+ * - a portal record: one conditional UpdateItem of the dossier item (`ver < :ver`), no read first;
+ *   its history item goes in a BatchWriteItem with the batch's others (25 per request);
+ * - a step: a conditional PutItem of its own item (the key is its identity);
+ * - a payment or postal event: a conditional SET of one attribute of the dossier item, named by the
+ *   transaction or event id, so each is counted once however often it is delivered.
+ * Reads happen only on the uncommon path (a condition failed: duplicate or stale?).
+ */
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { gzipSync } from 'node:zlib';
+import { recordHash } from '../core/dossier';
+import {
+  StoreUnavailableError,
+  type AlertMark,
+  type DossierStore,
+  type OfferedRecord,
+  type RawMessage,
+  type StoredDossier,
+} from '../core/ports';
+import { instantMs, vnDate } from '../core/time';
+import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
+import { TABLE } from './table-schema';
+
+/** Raw bodies are gzipped and cut into chunks that stay well under DynamoDB's 400 KB item limit. */
+const RAW_CHUNK_BYTES = 300 * 1024;
+const BATCH_MAX = 25;
+/** How many dossiers of one request are written at once. */
+const WRITE_CONCURRENCY = 16;
+const PAY_PREFIX = 'P#';
+const POSTAL_PREFIX = 'E#';
+const ALERT_ATTR = { overdue: 'alOverdue', soon: 'alSoon' } as const;
+const OPEN_STATUSES = new Set([2, 4]);
+
+/** Options of the store: the table, and how to compute a record's due date for the due index. */
+export interface DynamoStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** The due date the scan will use (the portal's NgayHenTra or a computed one). */
+  dueAt: (record: DossierRecord) => string | null;
+  /** Clock for audit stamps (tests fix it). */
+  now?: () => number;
+}
+
+type Item = Record<string, AttributeValue>;
+
+const dossierPk = (key: string) => `D#${key}`;
+const STATE_SK = 'A';
+
+/** Spreads the due index over a few partitions so that no single one runs hot at province scale. */
+function dueShard(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+  return h % TABLE.dueShards;
+}
+
+/** Months (`yyyy-MM`) covered by the Vietnam-time dates [from, to]. */
+function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.slice(0, 7).split('-').map(Number);
+  const [ty, tm] = to.slice(0, 7).split('-').map(Number);
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m++;
+    if (m > 12) { m = 1; y++; }
+  }
+  return out;
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The DynamoDB `DossierStore`. */
+export class DynamoDossierStore implements DossierStore {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly dueOf: (record: DossierRecord) => string | null;
+  private readonly now: () => number;
+  /** Write requests sent, by operation: the benchmark reads it. */
+  readonly writeRequests = { put: 0, update: 0, batch: 0 };
+
+  constructor(opts: DynamoStoreOptions) {
+    this.client = opts.client;
+    this.table = opts.tableName;
+    this.dueOf = opts.dueAt;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Sends a command, turning what the store cannot take now into `StoreUnavailableError`. */
+  private async send<T>(command: object): Promise<T> {
+    try {
+      return (await this.client.send(command as never)) as T;
+    } catch (err) {
+      if (isConditionFailure(err)) throw err;
+      throw new StoreUnavailableError(`DynamoDB ${command.constructor.name} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** BatchWriteItem with the retries of unprocessed items that the API asks for. */
+  private async batchPut(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_MAX) {
+      let requests: WriteRequest[] = items.slice(i, i + BATCH_MAX).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 5) throw new StoreUnavailableError('DynamoDB left items unprocessed after retries');
+        this.writeRequests.batch++;
+        const out = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
+          new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = out.UnprocessedItems?.[this.table] ?? [];
+        if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  async saveRaw(message: RawMessage): Promise<void> {
+    const zipped = gzipSync(message.body);
+    const chunks = Math.max(1, Math.ceil(zipped.length / RAW_CHUNK_BYTES));
+    const items: Item[] = [];
+    for (let c = 0; c < chunks; c++) {
+      items.push({
+        pk: { S: `RAW#${vnDate(message.receivedAt)}` },
+        sk: { S: `${message.receivedAt}#${message.deliveryId}#${c}` },
+        source: { S: message.source },
+        deliveryId: { S: message.deliveryId },
+        receivedAt: { S: message.receivedAt },
+        headers: { S: JSON.stringify(message.headers) },
+        chunk: { N: String(c) },
+        chunks: { N: String(chunks) },
+        bytes: { N: String(message.body.length) },
+        body: { B: zipped.subarray(c * RAW_CHUNK_BYTES, (c + 1) * RAW_CHUNK_BYTES) },
+      });
+    }
+    if (items.length === 1) {
+      this.writeRequests.put++;
+      await this.send(new PutItemCommand({ TableName: this.table, Item: items[0] }));
+    } else {
+      await this.batchPut(items);
+    }
+  }
+
+  async offerRecords(records: OfferedRecord[]): Promise<Outcome[]> {
+    // Versions of one dossier go in request order, so that the counts match an in-order delivery;
+    // different dossiers go in parallel.
+    const lanes = new Map<string, number[]>();
+    records.forEach((r, i) => {
+      const key = dossierKey(r.record.code);
+      lanes.set(key, [...(lanes.get(key) ?? []), i]);
+    });
+    const outcomes = new Array<Outcome>(records.length);
+    const hashes = records.map((r) => recordHash(r.record));
+    await mapLimit([...lanes.values()], WRITE_CONCURRENCY, async (lane) => {
+      for (const i of lane) outcomes[i] = await this.offerRecord(records[i].record, hashes[i]);
+    });
+    const at = new Date(this.now()).toISOString();
+    await this.batchPut(
+      records.map((r, i) => ({
+        pk: { S: dossierPk(dossierKey(r.record.code)) },
+        sk: { S: `R#${r.record.version}#${hashes[i].slice(0, 16)}` },
+        ver: { S: r.record.version },
+        hash: { S: hashes[i] },
+        raw: { S: JSON.stringify(r.raw) },
+        storedAt: { S: at },
+      })),
+    );
+    return outcomes;
+  }
+
+  private async offerRecord(record: DossierRecord, hash: string): Promise<Outcome> {
+    const key = dossierKey(record.code);
+    const due = this.dueOf(record);
+    const values: Record<string, unknown> = {
+      ':code': record.code,
+      ':rec': record,
+      ':ver': record.version,
+      ':hash': hash,
+      ':due': due,
+      ':g2pk': `RCV#${vnDate(record.receivedAt).slice(0, 7)}`,
+      ':g2sk': `${record.receivedAt}#${key}`,
+    };
+    let update = 'SET #c = :code, #r = :rec, #v = :ver, #h = :hash, #d = :due, g2pk = :g2pk, g2sk = :g2sk';
+    if (OPEN_STATUSES.has(record.status) && due) {
+      update += ', g1pk = :g1pk, g1sk = :g1sk';
+      values[':g1pk'] = `DUE#${dueShard(key)}`;
+      values[':g1sk'] = `${new Date(instantMs(due)).toISOString()}#${key}`;
+    } else {
+      update += ' REMOVE g1pk, g1sk';
+    }
+    try {
+      this.writeRequests.update++;
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_not_exists(#v) OR #v < :ver',
+          // Every attribute by placeholder: `hash` is a reserved word, and others may become one.
+          ExpressionAttributeNames: { '#c': 'code', '#r': 'rec', '#v': 'ver', '#h': 'hash', '#d': 'dueAt' },
+          ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+        }),
+      );
+      return 'applied';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    // Not newer than what is stored: the same version again, an older one seen before, or stale.
+    const current = await this.send<{ Item?: Item }>(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+        ProjectionExpression: '#v, #h',
+        ExpressionAttributeNames: { '#v': 'ver', '#h': 'hash' },
+        ConsistentRead: true,
+      }),
+    );
+    if (current.Item?.ver?.S === record.version && current.Item?.hash?.S === hash) return 'duplicate';
+    const seen = await this.send<{ Item?: Item }>(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: { S: dossierPk(key) }, sk: { S: `R#${record.version}#${hash.slice(0, 16)}` } },
+        ProjectionExpression: 'pk',
+        ConsistentRead: true,
+      }),
+    );
+    return seen.Item ? 'duplicate' : 'stale';
+  }
+
+  async offerSteps(steps: ProgressStep[]): Promise<Outcome[]> {
+    return mapLimit(steps, WRITE_CONCURRENCY, async (step) => {
+      try {
+        this.writeRequests.put++;
+        await this.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: marshall(
+              { pk: dossierPk(dossierKey(step.code)), sk: `S#${step.atRaw}#${step.status}`, step },
+              { removeUndefinedValues: true },
+            ),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return 'applied' as const;
+      } catch (err) {
+        if (isConditionFailure(err)) return 'duplicate' as const;
+        throw err;
+      }
+    });
+  }
+
+  /** Sets one attribute of the dossier item unless it exists: the once-only write of an attachment. */
+  private async attachOnce(key: string, attr: string, value: unknown, code: string | null): Promise<Outcome> {
+    const values: Record<string, unknown> = { ':v': value };
+    let update = 'SET #a = :v';
+    if (code) {
+      update += ', #c = if_not_exists(#c, :code)';
+      values[':code'] = code;
+    }
+    try {
+      this.writeRequests.update++;
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_not_exists(#a)',
+          ExpressionAttributeNames: code ? { '#a': attr, '#c': 'code' } : { '#a': attr },
+          ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+        }),
+      );
+      return 'applied';
+    } catch (err) {
+      if (isConditionFailure(err)) return 'duplicate';
+      throw err;
+    }
+  }
+
+  offerPayment(payment: Payment): Promise<Outcome> {
+    return this.attachOnce(payment.key, `${PAY_PREFIX}${payment.source}#${payment.txId}`, payment, payment.code);
+  }
+
+  offerPostalEvent(event: PostalEvent): Promise<Outcome> {
+    return this.attachOnce(dossierKey(event.code), `${POSTAL_PREFIX}${event.eventId}`, event, event.code);
+  }
+
+  async getDossier(key: string): Promise<{ dossier: StoredDossier; steps: ProgressStep[] } | null> {
+    const [state, steps] = await Promise.all([
+      this.send<{ Item?: Item }>(
+        new GetItemCommand({ TableName: this.table, Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } }, ConsistentRead: true }),
+      ),
+      this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':pk': { S: dossierPk(key) }, ':s': { S: 'S#' } },
+        ConsistentRead: true,
+      }),
+    ]);
+    if (!state.Item) return null;
+    return {
+      dossier: toStoredDossier(state.Item),
+      steps: steps.map((i) => unmarshall(i).step as ProgressStep),
+    };
+  }
+
+  /** Every item of a query, following the pages. */
+  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
+    const out: Item[] = [];
+    for await (const page of this.queryPages(input)) out.push(...page);
+    return out;
+  }
+
+  private async *queryPages(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncGenerator<Item[]> {
+    let start: Item | undefined;
+    do {
+      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item; ScannedCount?: number }>(
+        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
+      );
+      this.itemsRead += page.ScannedCount ?? page.Items?.length ?? 0;
+      yield page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** Items read by index queries since the store was made: the benchmark reads it. */
+  itemsRead = 0;
+
+  async *listReceived(from: string, to: string): AsyncIterable<StoredDossier> {
+    for (const month of monthsBetween(from, to)) {
+      for await (const page of this.queryPages({
+        IndexName: TABLE.byReceived.name,
+        KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: {
+          ':m': { S: `RCV#${month}` },
+          ':a': { S: `${from}T00:00:00+07:00` },
+          ':b': { S: `${to}T23:59:59+07:00\uffff` },
+        },
+      })) {
+        for (const item of page) yield toStoredDossier(item);
+      }
+    }
+  }
+
+  async *listDueBy(until: string): AsyncIterable<StoredDossier> {
+    const bound = `${new Date(instantMs(until)).toISOString()}#\uffff`;
+    for (let shard = 0; shard < TABLE.dueShards; shard++) {
+      for await (const page of this.queryPages({
+        IndexName: TABLE.byDue.name,
+        KeyConditionExpression: 'g1pk = :p AND g1sk <= :u',
+        ExpressionAttributeValues: { ':p': { S: `DUE#${shard}` }, ':u': { S: bound } },
+      })) {
+        for (const item of page) yield toStoredDossier(item);
+      }
+    }
+  }
+
+  async markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean> {
+    const attr = ALERT_ATTR[level];
+    try {
+      this.writeRequests.update++;
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+          UpdateExpression: level === 'overdue' ? 'SET #m = :m REMOVE g1pk, g1sk' : 'SET #m = :m',
+          ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
+          ExpressionAttributeNames: { '#m': attr, '#v': 'ver', '#d': 'dueAt' },
+          ExpressionAttributeValues: marshall({ ':m': mark, ':ver': version, ':due': mark.dueAt }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async dropFromDueIndex(key: string, version: string): Promise<void> {
+    try {
+      this.writeRequests.update++;
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+          UpdateExpression: 'REMOVE g1pk, g1sk',
+          ConditionExpression: '#v = :ver',
+          ExpressionAttributeNames: { '#v': 'ver' },
+          ExpressionAttributeValues: { ':ver': { S: version } },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // a newer record re-indexed it: leave it
+    }
+  }
+}
+
+/** Turns the dossier item into the port's shape. */
+export function toStoredDossier(item: Item): StoredDossier {
+  const plain = unmarshall(item);
+  const payments: Payment[] = [];
+  const postal: PostalEvent[] = [];
+  for (const [name, value] of Object.entries(plain)) {
+    if (name.startsWith(PAY_PREFIX)) payments.push(value as Payment);
+    else if (name.startsWith(POSTAL_PREFIX)) postal.push(value as PostalEvent);
+  }
+  const key = String(plain.pk).slice(2);
+  return {
+    key,
+    code: plain.code ?? plain.rec?.code ?? key,
+    dueAt: plain.dueAt ?? null,
+    record: (plain.rec as DossierRecord) ?? null,
+    payments: payments.sort((a, b) => a.at.localeCompare(b.at) || a.txId.localeCompare(b.txId)),
+    postal: postal.sort((a, b) => instantMs(a.occurredAt) - instantMs(b.occurredAt) || a.eventId.localeCompare(b.eventId)),
+    alerts: { overdue: plain[ALERT_ATTR.overdue] ?? null, soon: plain[ALERT_ATTR.soon] ?? null },
+  };
+}
