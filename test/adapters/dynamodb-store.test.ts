@@ -9,6 +9,7 @@ import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
 import { StoreUnavailableError } from '../../functions/core/ports';
 import { dossierKey, type DossierRecord, type Payment, type PostalEvent, type ProgressStep } from '../../functions/core/types';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
+import { ensureTable } from '../../infra/local/table';
 
 let dynamo: DynamoEmulator;
 let tableNo = 0;
@@ -22,7 +23,6 @@ afterAll(async () => {
 
 /** A fresh table per test, so tests do not see each other's dossiers. */
 async function freshStore(): Promise<DynamoDossierStore> {
-  const { ensureTable } = await import('../../infra/local/table');
   const tableName = `store-${++tableNo}`;
   await ensureTable(dynamo.client, tableName);
   return new DynamoDossierStore({ client: dynamo.client, tableName, dueAt: (r) => r.dueAt });
