@@ -41,7 +41,12 @@ export function env(name: string): string {
  */
 export async function secretValues(name: SecretName): Promise<string[]> {
   const arn = process.env.SECRETS_ARN;
-  if (!arn) return [process.env[name] || LOCAL_DEFAULTS[name]];
+  if (!arn) {
+    // On Lambda a missing secret ARN is a deployment mistake: fail closed, never fall back to
+    // the well-known local defaults.
+    if (process.env.AWS_LAMBDA_FUNCTION_NAME) throw new Error(`SECRETS_ARN is not set: cannot verify with ${name}`);
+    return [process.env[name] || LOCAL_DEFAULTS[name]];
+  }
   if (!cached || Date.now() - cached.at > SECRET_TTL_MS) {
     smClient ??= new SecretsManagerClient({});
     const out = await smClient.send(new GetSecretValueCommand({ SecretId: arn }));
