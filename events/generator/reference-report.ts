@@ -1,0 +1,111 @@
+/**
+ * A reference reading of a message stream: the supervision report (CONTRACT 5) computed straight
+ * from the messages, with the contract's rules and nothing of the pipeline's code. It lets the tests
+ * check that what the generator *sends* encodes the notice's figures (not only its ground truth),
+ * and lets an end-to-end run compare the live report with what the stream should give.
+ */
+import type { PeriodFigures, StreamMessage } from './ward-stream';
+
+interface DossierView {
+  record: Record<string, unknown> | null;
+  /** Counted candidates: transaction id → amount, for successful payments only. */
+  successes: Map<string, number>;
+}
+
+const key = (code: string): string => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+const compactDay = (c: unknown): string => {
+  const s = String(c);
+  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+};
+const compactMs = (c: unknown): number => {
+  const s = String(c);
+  return Date.parse(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}+07:00`);
+};
+const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+
+/** Folds the stream into one view per dossier: newest record, successful payments by transaction. */
+export function foldStream(messages: readonly StreamMessage[]): Map<string, DossierView> {
+  const views = new Map<string, DossierView>();
+  const view = (k: string): DossierView => {
+    let v = views.get(k);
+    if (!v) views.set(k, (v = { record: null, successes: new Map() }));
+    return v;
+  };
+  for (const m of messages) {
+    if (m.source === 'portal') {
+      if (m.body.service !== 'DongBoHoSoMC') continue;
+      for (const r of m.body.data) {
+        const v = view(key(String(r.MaHoSo)));
+        // A record not newer than the stored one changes nothing (CONTRACT 3.2).
+        if (!v.record || String(r.NgayCapNhat) > String(v.record.NgayCapNhat)) v.record = r;
+      }
+    } else if (m.source === 'paygov') {
+      const ref = String(m.body.MaThamChieu);
+      const v = view(ref.slice(3, ref.length - 14));
+      if (String(m.body.MaLoi) === '00') v.successes.set(`paygov#${m.body.MaGiaoDich}`, Number(m.body.SoTien));
+    } else if (m.source === 'vnpay') {
+      const ref = m.params.vnp_TxnRef;
+      const v = view(key(ref.slice(0, ref.lastIndexOf('_'))));
+      if (m.params.vnp_ResponseCode === '00' && m.params.vnp_TransactionStatus === '00') {
+        v.successes.set(`vnpay#${ref}`, Number(m.params.vnp_Amount) / 100);
+      }
+    }
+  }
+  return views;
+}
+
+/** The report of [from, to] (dates of receipt, Vietnam time) at the report clock `asOf`. */
+export function referenceReport(messages: readonly StreamMessage[], from: string, to: string, asOf: string): PeriodFigures {
+  const asOfMs = Date.parse(asOf);
+  const f: PeriodFigures = {
+    period: { from, to },
+    received: { total: 0, byChannel: { direct: 0, online: 0, postal: 0 } },
+    payments: { dossiersWithFees: 0, paidOnline: 0, onlineRate: 0, amountVnd: 0 },
+    processing: { finishedEarly: 0, finishedOnTime: 0, finishedLate: 0, openOnTime: 0, openOverdue: 0, withdrawn: 0, onTimeRate: 0 },
+    byField: [],
+  };
+  const fields = new Map<string, PeriodFigures['byField'][number]>();
+  for (const v of foldStream(messages).values()) {
+    const r = v.record;
+    if (!r) continue;
+    const status = Number(r.TrangThaiHoSo);
+    if (status === 1 || status === 3) continue;
+    const day = compactDay(r.NgayTiepNhan);
+    if (day < from || day > to) continue;
+    f.received.total++;
+    f.received.byChannel[(['direct', 'online', 'postal'] as const)[Number(r.KenhThucHien) - 1]]++;
+    const fieldCode = String(r.MaLinhVuc);
+    const field = fields.get(fieldCode) ?? { MaLinhVuc: fieldCode, TenLinhVuc: String(r.TenLinhVuc), received: 0, finishedLate: 0, openOverdue: 0 };
+    fields.set(fieldCode, field);
+    field.received++;
+    const fees = (r.DanhSachLePhi as { Gia: number }[] | undefined) ?? [];
+    const total = fees.reduce((s, x) => s + Number(x.Gia), 0);
+    if (total > 0) {
+      f.payments.dossiersWithFees++;
+      const counted = [...v.successes.values()].filter((amount) => amount === total);
+      if (counted.length > 0) f.payments.paidOnline++;
+      f.payments.amountVnd += counted.reduce((s, x) => s + x, 0);
+    }
+    const due = compactMs(r.NgayHenTra);
+    if (status === 9 || status === 10) {
+      const done = compactDay(r.NgayKetThucXuLy);
+      const dueDay = compactDay(r.NgayHenTra);
+      if (done < dueDay) f.processing.finishedEarly++;
+      else if (done === dueDay) f.processing.finishedOnTime++;
+      else {
+        f.processing.finishedLate++;
+        field.finishedLate++;
+      }
+    } else if (status === 7) f.processing.withdrawn++;
+    else if ((status === 2 || status === 4) && asOfMs > due) {
+      f.processing.openOverdue++;
+      field.openOverdue++;
+    } else f.processing.openOnTime++;
+  }
+  const pr = f.processing;
+  const finished = pr.finishedEarly + pr.finishedOnTime + pr.finishedLate;
+  pr.onTimeRate = finished ? round4((pr.finishedEarly + pr.finishedOnTime) / finished) : 0;
+  f.payments.onlineRate = f.payments.dossiersWithFees ? round4(f.payments.paidOnline / f.payments.dossiersWithFees) : 0;
+  f.byField = [...fields.values()].sort((a, b) => (a.MaLinhVuc < b.MaLinhVuc ? -1 : a.MaLinhVuc > b.MaLinhVuc ? 1 : 0));
+  return f;
+}
