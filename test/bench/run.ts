@@ -10,11 +10,12 @@
  *
  * Sections can be picked: `npm run bench -- ingest report scan bundles` (default: all).
  */
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
 import { effectiveDueAt } from '../../functions/core/overdue';
+import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
 import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
@@ -73,7 +74,6 @@ async function benchIngest(): Promise<void> {
     const ingestRate = RECORDS / ((performance.now() - t0) / 1000);
 
     // The same emulator, the same item size, the same writes in flight, straight through the SDK.
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const client: DynamoDBClient = new DynamoDBClient({ region: 'ap-southeast-1', endpoint: stack.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const item = JSON.stringify(sampleRecord(1));
     t0 = performance.now();
@@ -94,7 +94,6 @@ async function benchIngest(): Promise<void> {
   try {
     await ensureTable(dynamo.client, 'bench-writes');
     const store = new DynamoDossierStore({ client: dynamo.client, tableName: 'bench-writes', dueAt: (r) => effectiveDueAt(r) });
-    const { portalWebhook } = await import('../../functions/handlers/portal-webhook');
     const handle = portalWebhook(store);
     const n = 1000;
     for (let b = 0; b < n / BATCH; b++) {
