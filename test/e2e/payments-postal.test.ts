@@ -232,8 +232,8 @@ describe('supervision report route', () => {
     expect(res.body.period).toEqual({ from: '2024-04-01', to: '2024-04-02' });
     expect(res.body.received.byChannel.postal).toBe(1);
     // D3 was paid by two distinct PayGov transactions (PG24040100004521 and PG-UPPER-1), D11 once
-    // by VNPay: each transaction counts once, however often delivered.
-    expect(res.body.payments).toMatchObject({ dossiersWithFees: 2, paidOnline: 2, amountVnd: 48000 });
+    // by VNPay (each transaction counts once, however often delivered); 0004 has a fee, unpaid.
+    expect(res.body.payments).toMatchObject({ dossiersWithFees: 3, paidOnline: 2, amountVnd: 48000 });
   });
 
   it.each([
