@@ -29,6 +29,7 @@ import {
   type AlertMark,
   type DossierStore,
   type OfferedRecord,
+  type OverdueIndex,
   type RawMessage,
   type StoredDossier,
 } from '../core/ports';
@@ -57,6 +58,14 @@ export interface DynamoStoreOptions {
 }
 
 type Item = Record<string, AttributeValue>;
+
+/** Which counter a command adds to (instanceof: minified bundles rename classes). */
+function writeOp(command: object): 'put' | 'update' | 'batch' | null {
+  if (command instanceof PutItemCommand) return 'put';
+  if (command instanceof UpdateItemCommand) return 'update';
+  if (command instanceof BatchWriteItemCommand) return 'batch';
+  return null;
+}
 
 const dossierPk = (key: string) => `D#${key}`;
 const STATE_SK = 'A';
@@ -100,13 +109,14 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /** The DynamoDB `DossierStore`. */
-export class DynamoDossierStore implements DossierStore {
+export class DynamoDossierStore implements DossierStore, OverdueIndex {
   private readonly client: DynamoDBClient;
   private readonly table: string;
   private readonly dueOf: (record: DossierRecord) => string | null;
   private readonly now: () => number;
-  /** Write requests sent, by operation: the benchmark reads it. */
+  /** Write requests sent, by operation, and the write units they consumed: the benchmark reads them. */
   readonly writeRequests = { put: 0, update: 0, batch: 0 };
+  consumedWriteUnits = 0;
 
   constructor(opts: DynamoStoreOptions) {
     this.client = opts.client;
@@ -117,11 +127,18 @@ export class DynamoDossierStore implements DossierStore {
 
   /** Sends a command, turning what the store cannot take now into `StoreUnavailableError`. */
   private async send<T>(command: object): Promise<T> {
+    const op = writeOp(command);
+    if (op) {
+      this.writeRequests[op]++;
+      (command as { input: { ReturnConsumedCapacity?: string } }).input.ReturnConsumedCapacity = 'TOTAL';
+    }
     try {
-      return (await this.client.send(command as never)) as T;
+      const out = (await this.client.send(command as never)) as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] };
+      if (op) for (const c of [out.ConsumedCapacity ?? []].flat()) this.consumedWriteUnits += c.CapacityUnits ?? 0;
+      return out as T;
     } catch (err) {
       if (isConditionFailure(err)) throw err;
-      throw new StoreUnavailableError(`DynamoDB ${command.constructor.name} failed: ${(err as Error).message}`, { cause: err });
+      throw new StoreUnavailableError(`DynamoDB ${op ?? 'read'} failed: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -131,7 +148,6 @@ export class DynamoDossierStore implements DossierStore {
       let requests: WriteRequest[] = items.slice(i, i + BATCH_MAX).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 5) throw new StoreUnavailableError('DynamoDB left items unprocessed after retries');
-        this.writeRequests.batch++;
         const out = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
           new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
         );
@@ -160,7 +176,6 @@ export class DynamoDossierStore implements DossierStore {
       });
     }
     if (items.length === 1) {
-      this.writeRequests.put++;
       await this.send(new PutItemCommand({ TableName: this.table, Item: items[0] }));
     } else {
       await this.batchPut(items);
@@ -215,7 +230,6 @@ export class DynamoDossierStore implements DossierStore {
       update += ' REMOVE g1pk, g1sk';
     }
     try {
-      this.writeRequests.update++;
       await this.send(
         new UpdateItemCommand({
           TableName: this.table,
@@ -256,7 +270,6 @@ export class DynamoDossierStore implements DossierStore {
   async offerSteps(steps: ProgressStep[]): Promise<Outcome[]> {
     return mapLimit(steps, WRITE_CONCURRENCY, async (step) => {
       try {
-        this.writeRequests.put++;
         await this.send(
           new PutItemCommand({
             TableName: this.table,
@@ -284,7 +297,6 @@ export class DynamoDossierStore implements DossierStore {
       values[':code'] = code;
     }
     try {
-      this.writeRequests.update++;
       await this.send(
         new UpdateItemCommand({
           TableName: this.table,
@@ -381,16 +393,19 @@ export class DynamoDossierStore implements DossierStore {
 
   async markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean> {
     const attr = ALERT_ATTR[level];
+    const values: Record<string, unknown> = { ':m': mark, ':ver': version, ':due': mark.dueAt };
+    // Overdue: out of the scan's partitions (nothing left to send), into the overdue partition of
+    // the same index, where the daily digest finds it (see `listAlertedOverdue`).
+    if (level === 'overdue') Object.assign(values, { ':park': overduePk(key), ':psk': dueSk(key, mark.dueAt) });
     try {
-      this.writeRequests.update++;
       await this.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-          UpdateExpression: level === 'overdue' ? 'SET #m = :m REMOVE g1pk, g1sk' : 'SET #m = :m',
+          UpdateExpression: level === 'overdue' ? 'SET #m = :m, g1pk = :park, g1sk = :psk' : 'SET #m = :m',
           ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
           ExpressionAttributeNames: { '#m': attr, '#v': 'ver', '#d': 'dueAt' },
-          ExpressionAttributeValues: marshall({ ':m': mark, ':ver': version, ':due': mark.dueAt }),
+          ExpressionAttributeValues: marshall(values),
         }),
       );
       return true;
@@ -402,7 +417,6 @@ export class DynamoDossierStore implements DossierStore {
 
   async dropFromDueIndex(key: string, version: string): Promise<void> {
     try {
-      this.writeRequests.update++;
       await this.send(
         new UpdateItemCommand({
           TableName: this.table,
@@ -417,6 +431,81 @@ export class DynamoDossierStore implements DossierStore {
       if (!isConditionFailure(err)) throw err; // a newer record re-indexed it: leave it
     }
   }
+
+  // ---- OverdueIndex: alerted-overdue dossiers stay findable for the daily digest ----
+
+  async unmarkAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<void> {
+    const attr = ALERT_ATTR[level];
+    const names = { '#m': attr, '#d': 'dueAt', '#a': 'at' };
+    const sameMark = '#m.#d = :due AND #m.#a = :at';
+    const values = { ':due': mark.dueAt, ':at': mark.at };
+    const update = (expression: string, condition: string, extra: Record<string, unknown>, extraNames: Record<string, string>) =>
+      this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { ...names, ...extraNames },
+          ExpressionAttributeValues: marshall({ ...values, ...extra }),
+        }),
+      );
+    try {
+      if (level === 'soon') {
+        await update('REMOVE #m', sameMark, {}, {});
+        return;
+      }
+      try {
+        // Still the record it was claimed at: back into the scan's partition of the due index.
+        await update('REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk', `#v = :ver AND ${sameMark}`, { ':ver': version, ':due_pk': `DUE#${dueShard(key)}`, ':due_sk': dueSk(key, mark.dueAt) }, { '#v': 'ver' });
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // A newer record arrived since: it indexed the dossier itself; only the mark goes.
+        await update('REMOVE #m', sameMark, {}, {});
+      }
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // not our mark any more: leave it
+    }
+  }
+
+  async keepAsOverdue(key: string, version: string): Promise<void> {
+    try {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+          UpdateExpression: 'SET g1pk = :park',
+          ConditionExpression: '#v = :ver AND attribute_exists(g1sk)',
+          ExpressionAttributeNames: { '#v': 'ver' },
+          ExpressionAttributeValues: { ':ver': { S: version }, ':park': { S: overduePk(key) } },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // a newer record re-indexed it: leave it
+    }
+  }
+
+  async *listAlertedOverdue(): AsyncIterable<StoredDossier> {
+    for (let shard = 0; shard < TABLE.dueShards; shard++) {
+      for await (const page of this.queryPages({
+        IndexName: TABLE.byDue.name,
+        KeyConditionExpression: 'g1pk = :p',
+        ExpressionAttributeValues: { ':p': { S: `OVD#${shard}` } },
+      })) {
+        for (const item of page) yield toStoredDossier(item);
+      }
+    }
+  }
+}
+
+/** The overdue partition of the due index for a dossier (same shard as its `DUE#` one). */
+function overduePk(key: string): string {
+  return `OVD#${dueShard(key)}`;
+}
+
+/** The due index sort key: the due instant in UTC ISO (sorts as text), then the key. */
+function dueSk(key: string, dueIso: string): string {
+  return `${new Date(instantMs(dueIso)).toISOString()}#${key}`;
 }
 
 /** Turns the dossier item into the port's shape. */

@@ -7,9 +7,15 @@
  *   D#<key> / R#<ver>#<hash>    one portal record version as received (history, for audit and rebuild)
  *   D#<key> / S#<at>#<status>   one progress step (timeline)
  *   RAW#<yyyy-MM-dd> / <iso>#<deliveryId>#<chunk>   an inbound message as received (gzip, chunked)
+ *   RUN#<runId> / M | A#… | L#… | S#…   an alert scan run: manifest, alerts received, email leases,
+ *                               emails settled (the alert ledger, `dynamodb-alert-ledger.ts`)
+ *   ALERTRUNS#OPEN / <runId>    alert runs whose emails are not all settled yet
  * Indexes (sparse):
  *   byDue       g1pk = DUE#<shard 0..7>, g1sk = <due instant UTC ISO>#<key>; only open dossiers
  *               (status 2, 4) with an alert still to send: the scan reads what is due, not the table.
+ *               g1pk = OVD#<shard 0..7> (same sort key): open dossiers already alerted overdue for their
+ *               current due date, parked where the scan does not read them and the daily digest does.
+ *               A newer portal record moves the dossier back to DUE# (open) or out (closed).
  *   byReceived  g2pk = RCV#<yyyy-MM> (Vietnam time), g2sk = <receivedAt ISO>#<key>: the report reads
  *               the period's months, not the table.
  */

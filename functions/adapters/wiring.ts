@@ -6,6 +6,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { effectiveDueAt } from '../core/overdue';
 import { env } from './config';
 import { DynamoDossierStore } from './dynamodb-store';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Recipients } from '../core/recipients';
+import { DynamoAlertLedger } from './dynamodb-alert-ledger';
+import { readRecipients } from './recipients-config';
+import { SesMailer } from './ses-mailer';
+import { queueUrlFromArn, releaseNow, SqsAlertQueue } from './sqs-alert-queue';
 
 let store: DynamoDossierStore | null = null;
 
@@ -17,4 +24,71 @@ export function dossierStore(): DynamoDossierStore {
     dueAt: (record) => effectiveDueAt(record),
   });
   return store;
+}
+
+// ---- Overdue alerts: the queue, the ledger, the mailer, the recipients ----
+
+let dynamo: DynamoDBClient | null = null;
+let queue: SqsAlertQueue | null = null;
+let ledger: DynamoAlertLedger | null = null;
+let mailer: SesMailer | null = null;
+let recipients: Recipients | null = null;
+
+/** The DynamoDB client of the alert adapters. */
+function dynamoClient(): DynamoDBClient {
+  dynamo ??= new DynamoDBClient({ maxAttempts: 3 });
+  return dynamo;
+}
+
+let sqs: SQSClient | null = null;
+
+/** The SQS client. Locally, AWS_ENDPOINT_URL_SQS points at the emulator, whose queue URLs are not endpoints. */
+function sqsClient(): SQSClient {
+  const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
+  sqs ??= new SQSClient({ maxAttempts: 3, ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}) });
+  return sqs;
+}
+
+/** The alert queue (ALERT_QUEUE_URL). */
+export function alertQueue(): SqsAlertQueue {
+  queue ??= new SqsAlertQueue(sqsClient(), env('ALERT_QUEUE_URL'));
+  return queue;
+}
+
+/**
+ * Makes received alert messages visible again at once (the notifier, for poison messages). The
+ * queue is ALERT_QUEUE_URL when set (local stack), else the one the event came from.
+ */
+export function releaseAlertMessages(eventSourceArn: string, receiptHandles: string[]): Promise<void> {
+  return releaseNow(sqsClient(), process.env.ALERT_QUEUE_URL || queueUrlFromArn(eventSourceArn), receiptHandles);
+}
+
+/** The alert ledger (in the dossier table, TABLE_NAME). */
+export function alertLedger(): DynamoAlertLedger {
+  ledger ??= new DynamoAlertLedger(dynamoClient(), env('TABLE_NAME'));
+  return ledger;
+}
+
+/** The SES mailer, From ALERT_SENDER (AWS_ENDPOINT_URL_SES locally). Bounded timeouts: a hung SES must not eat the notifier's minute. */
+export function alertMailer(): SesMailer {
+  mailer ??= new SesMailer(
+    new SESClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+    env('ALERT_SENDER'),
+  );
+  return mailer;
+}
+
+/** The alert recipients (RECIPIENTS_JSON or RECIPIENTS_FILE). */
+export function alertRecipients(): Recipients {
+  recipients ??= readRecipients();
+  return recipients;
+}
+
+/**
+ * Builds a handler's logic on its first call rather than at import: the clients are still made
+ * once per cold start, but importing a handler module (tests, tools) needs no environment.
+ */
+export function lazyHandler<A extends unknown[], R>(make: () => (...args: A) => R): (...args: A) => R {
+  let fn: ((...args: A) => R) | null = null;
+  return (...args) => (fn ??= make())(...args);
 }

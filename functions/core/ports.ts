@@ -74,3 +74,122 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+// ---- Overdue alerts (CONTRACT 6): the scan, the alert queue, the notifier's ledger, the mailer ----
+
+/** The two alert levels of CONTRACT 6. */
+export type AlertLevel = 'overdue' | 'soon';
+
+/** One dossier newly flagged by a scan run: everything its alert email needs, nothing about the applicant. */
+export interface DueAlert {
+  runId: string;
+  level: AlertLevel;
+  code: string; // MaHoSo
+  procedureName: string; // TenTTHC
+  fieldCode: string; // MaLinhVuc
+  fieldName: string; // TenLinhVuc
+  dueAt: string;
+  /** Working days past due at the scan's clock; 0 for a due-soon alert. */
+  workingDaysOverdue: number;
+  unit: string | null; // DonViXuLy
+  receivedAt: string;
+}
+
+/** A message of the alert queue: one flagged dossier, or a nudge to deliver a run's emails. */
+export type AlertQueueMessage =
+  | { kind: 'alert'; alert: DueAlert }
+  /** `force`: deliver what the ledger holds even if some of the run's alerts never arrived. */
+  | { kind: 'flush'; runId: string; force: boolean };
+
+/** The alert queue (SQS). */
+export interface AlertQueue {
+  /** Queues `messages` in order; resolves with those it could not queue (empty when all went) and why. */
+  send(messages: AlertQueueMessage[]): Promise<{ unsent: AlertQueueMessage[]; error: unknown }>;
+}
+
+/** What a scan run queued: the notifier knows the run is complete when it has received this many. */
+export interface RunManifest {
+  runId: string;
+  /** The scan's clock (an admin may have set it). */
+  clock: string;
+  /** When the run really started (wall clock, ISO): the scan's sweep ages open runs by it. */
+  startedAt: string;
+  counts: Record<AlertLevel, number>;
+}
+
+/** A run as the ledger holds it. */
+export interface AlertRunState {
+  manifest: RunManifest | null;
+  /** The alert messages received so far (one per dossier and level). */
+  alerts: DueAlert[];
+  /** Email slots (`<level>#<recipient>`) already settled: accepted by SES, or refused for good. */
+  settled: Set<string>;
+  /** Every email of the run is settled. */
+  closed: boolean;
+}
+
+/** How one email slot ended. */
+export interface SlotOutcome {
+  outcome: 'sent' | 'refused';
+  at: string;
+  messageId: string | null;
+  dossiers: number;
+  reason?: string;
+}
+
+/**
+ * The notifier's memory of each scan run: its manifest, the alerts received, and which emails went
+ * out. Every write is idempotent, so a redelivered or split batch never mails twice.
+ */
+export interface AlertLedger {
+  /** Writes the manifest and lists the run as open (before any of its messages is queued). */
+  openRun(manifest: RunManifest): Promise<void>;
+  /** Lowers the manifest's counts to what was actually queued (a partial queue failure). */
+  amendRun(runId: string, counts: Record<AlertLevel, number>): Promise<void>;
+  /** Records received alert messages (idempotent: one item per run, level and dossier). */
+  recordAlerts(alerts: DueAlert[]): Promise<void>;
+  loadRun(runId: string): Promise<AlertRunState>;
+  /** Takes a short lease on an email slot; false while another invocation holds it. */
+  claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<boolean>;
+  releaseSlot(runId: string, slot: string, owner: string): Promise<void>;
+  /** Records how a slot ended, once; false when it was already settled. */
+  settleSlot(runId: string, slot: string, outcome: SlotOutcome): Promise<boolean>;
+  /** Marks the run delivered and takes it off the open list. */
+  closeRun(runId: string, at: string): Promise<void>;
+  /** Runs opened and not yet closed (oldest first). */
+  listOpenRuns(): Promise<{ runId: string; startedAt: string }[]>;
+}
+
+/** One email to one recipient. */
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Sends email (SES). Throws `MailRefusedError` when a retry cannot help; anything else is transient. */
+export interface AlertMailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** The mail service refused this email for good (unverified address, rejected content). */
+export class MailRefusedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MailRefusedError';
+  }
+}
+
+/**
+ * What the scan and the daily digest need from the store beyond `DossierStore`: dossiers alerted
+ * overdue stay findable (the digest lists every overdue open dossier) without a table scan.
+ */
+export interface OverdueIndex {
+  /** Undoes a `markAlerted` claim whose alert could not be queued: the next scan flags it again. */
+  unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void>;
+  /** Parks an open dossier already alerted overdue for its due date where only the digest reads it. */
+  keepAsOverdue(key: string, version: string): Promise<void>;
+  /** Open dossiers alerted overdue for their current due date (until a newer record moves or closes them). */
+  listAlertedOverdue(): AsyncIterable<StoredDossier>;
+}

@@ -1,6 +1,100 @@
-/** Placeholder until this handler is built: answers 501 so a wiring mistake is loud. */
-export const handler = async () => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
-  body: JSON.stringify({ error: { code: 'not_implemented', message: 'daily-digest is not built yet' } }),
-});
+/**
+ * The daily digest (EventBridge Scheduler, 07:30 Asia/Ho_Chi_Minh): to each default recipient, one
+ * email listing every overdue open dossier, counted by field and by processing unit.
+ *
+ * Read from the due index without a table scan: the dossiers already alerted overdue (parked in
+ * its overdue partitions) and those overdue but not yet alerted (its due partitions, up to now).
+ * Each recipient's email is settled in the alert ledger under the run `digest-<yyyy-MM-dd>`, so a
+ * retried tick does not send the day's digest twice.
+ */
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { digestEmail, type AlertLine } from '../core/alert-email';
+import { overdueWorkingDays } from '../core/calendar';
+import { isOverdue } from '../core/overdue';
+import { MailRefusedError, type AlertLedger, type AlertMailer, type DossierStore, type OverdueIndex, type StoredDossier } from '../core/ports';
+import { uniqueAddresses, type Recipients } from '../core/recipients';
+import { normaliseIso, toVnIso, vnDate } from '../core/time';
+import { logger } from '../adapters/logger';
+import { alertLedger, alertMailer, alertRecipients, dossierStore } from '../adapters/wiring';
+
+/** What the digest works with. */
+export interface DigestPorts {
+  store: Pick<DossierStore, 'listDueBy'> & Pick<OverdueIndex, 'listAlertedOverdue'>;
+  ledger: Pick<AlertLedger, 'loadRun' | 'claimSlot' | 'releaseSlot' | 'settleSlot'>;
+  mailer: AlertMailer;
+  recipients: Recipients;
+}
+
+/** What a digest run did. */
+export interface DigestResult {
+  overdue: number;
+  recipients: number;
+  sent: number;
+}
+
+/** Every overdue open dossier at `nowIso`, as digest lines (no applicant data), once each. */
+export async function overdueLines(store: DigestPorts['store'], nowIso: string): Promise<AlertLine[]> {
+  const seen = new Map<string, AlertLine>();
+  const take = (d: StoredDossier) => {
+    const record = d.record;
+    const dueAt = d.dueAt ?? record?.dueAt ?? null;
+    if (!record || !dueAt || seen.has(d.key) || !isOverdue(record, dueAt, nowIso)) return;
+    seen.set(d.key, {
+      code: record.code,
+      procedureName: record.procedureName,
+      fieldName: record.fieldName,
+      dueAt,
+      workingDaysOverdue: overdueWorkingDays(dueAt, nowIso),
+      unit: record.unit,
+    });
+  };
+  for await (const d of store.listAlertedOverdue()) take(d);
+  for await (const d of store.listDueBy(nowIso)) take(d);
+  return [...seen.values()];
+}
+
+/** The handler's logic. */
+export function dailyDigest(ports: () => DigestPorts, realNow: () => number = Date.now) {
+  return async (event: unknown, context?: Context): Promise<DigestResult> => {
+    const { store, ledger, mailer, recipients } = ports();
+    const time = (event as { time?: unknown } | null)?.time;
+    const nowIso = (typeof time === 'string' && normaliseIso(time)) || toVnIso(realNow());
+    const lines = await overdueLines(store, nowIso);
+    const email = digestEmail(nowIso, lines);
+    const runId = `digest-${vnDate(nowIso)}`;
+    const done = (await ledger.loadRun(runId)).settled;
+    const owner = `${context?.awsRequestId ?? 'local'}/${randomUUID().slice(0, 8)}`;
+    const deadline = realNow() + Math.max(0, (context?.getRemainingTimeInMillis() ?? 60_000) - 1_000);
+
+    let sent = 0;
+    let failure: unknown = null;
+    const to = uniqueAddresses(recipients.default);
+    for (const recipient of to) {
+      const slot = `digest#${recipient.toLowerCase()}`;
+      if (done.has(slot) || !(await ledger.claimSlot(runId, slot, owner, deadline))) continue;
+      try {
+        const { messageId } = await mailer.send({ to: recipient, ...email });
+        await ledger.settleSlot(runId, slot, { outcome: 'sent', at: toVnIso(realNow()), messageId, dossiers: lines.length });
+        sent++;
+      } catch (err) {
+        if (err instanceof MailRefusedError) {
+          logger.error('SES refused the digest for a recipient', { runId, reason: err.message });
+          await ledger.settleSlot(runId, slot, { outcome: 'refused', at: toVnIso(realNow()), messageId: null, dossiers: lines.length, reason: err.message });
+          continue;
+        }
+        failure ??= err;
+        await ledger.releaseSlot(runId, slot, owner).catch(() => undefined);
+      }
+    }
+    logger.info('daily digest', { runId, overdue: lines.length, recipients: to.length, sent });
+    // Thrown, so that the schedule retries and the Errors alarm fires; the settled ones are not resent.
+    if (failure) throw failure;
+    return { overdue: lines.length, recipients: to.length, sent };
+  };
+}
+
+const logic = dailyDigest(() => ({ store: dossierStore(), ledger: alertLedger(), mailer: alertMailer(), recipients: alertRecipients() }));
+
+export const handler = middy<unknown, DigestResult>().handler((event, context) => logic(event, context));

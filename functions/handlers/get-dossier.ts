@@ -8,7 +8,7 @@ import { toVnIso } from '../core/time';
 import { dossierKey } from '../core/types';
 import { toDossierView } from '../core/view';
 import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
-import { dossierStore } from '../adapters/wiring';
+import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** Path parameters may arrive still percent-encoded (depends on the proxy); a lone `%` stays. */
 function safeDecode(value: string): string {
@@ -32,4 +32,4 @@ export function getDossier(store: DossierStore, now = () => Date.now()) {
   };
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(getDossier(dossierStore()));
+export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(lazyHandler(() => getDossier(dossierStore())));

@@ -1,6 +1,91 @@
-/** Placeholder until this handler is built: answers 501 so a wiring mistake is loud. */
-export const handler = async () => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
-  body: JSON.stringify({ error: { code: 'not_implemented', message: 'overdue-scan is not built yet' } }),
+/**
+ * The overdue / due-soon scan (CONTRACT 4, 6), two ways in, one scan:
+ * - `POST /admin/overdue-scan` with an optional body `{"now":"<ISO 8601 with offset>"}` (the scan's
+ *   clock; none or an empty body: the real time), answered `{scanned, flagged, alertsQueued}` once
+ *   the alerts are queued;
+ * - the schedule (EventBridge / Scheduler "Scheduled Event", every 15 minutes), at the event's time.
+ * A scheduled run that fails throws, so the platform retries it and the Errors alarm sees it.
+ */
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { AlertQueueError, newRunId, runOverdueScan, type ScanDeps, type ScanResult } from '../core/scan';
+import { normaliseIso, toVnIso } from '../core/time';
+import { errorResult, HttpError, json, MAX_BODY_BYTES, parseJsonBody, rawBody, type HttpEvent, type HttpResult } from '../adapters/http';
+import { logger } from '../adapters/logger';
+import { alertLedger, alertQueue, dossierStore } from '../adapters/wiring';
+
+/** An EventBridge (`aws.events`) or EventBridge Scheduler (`aws.scheduler`) scheduled event. */
+export interface ScheduledScanEvent {
+  'detail-type': 'Scheduled Event';
+  source?: string;
+  time?: string;
+}
+
+/** The three answer fields of CONTRACT 4. */
+export type ScanAnswer = Pick<ScanResult, 'scanned' | 'flagged' | 'alertsQueued'>;
+
+/** True for a schedule's event (as opposed to an HTTP request). */
+export function isScheduledEvent(event: unknown): event is ScheduledScanEvent {
+  if (event === null || typeof event !== 'object') return false;
+  const e = event as Record<string, unknown>;
+  return e['detail-type'] === 'Scheduled Event' || e.source === 'aws.events' || e.source === 'aws.scheduler';
+}
+
+const body = z.object({
+  now: z.optional(
+    z.string({ error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00' }).check(
+      z.refine((v) => normaliseIso(v.trim()) !== null, { error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00' }),
+    ),
+  ),
 });
+
+/** The scan's clock from the request: the body's `now`, or the real time. 400 when `now` is bad. */
+export function scanClock(event: HttpEvent, realNow: number): string {
+  const bytes = rawBody(event);
+  if (bytes.length > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes.`);
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return toVnIso(realNow);
+  const parsed = body.safeParse(parseJsonBody(event));
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    throw new HttpError(400, 'invalid_payload', `Invalid scan request: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, details);
+  }
+  return parsed.data.now === undefined ? toVnIso(realNow) : normaliseIso(parsed.data.now.trim())!;
+}
+
+/** The scan's collaborators (tests hand in fakes or emulator-backed adapters). */
+export type ScanPorts = Pick<ScanDeps, 'store' | 'ledger' | 'queue'>;
+
+/** The handler's logic: both ways in. */
+export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date.now) {
+  const run = async (now: string): Promise<ScanAnswer> => {
+    const runId = newRunId(now);
+    const result = await runOverdueScan({ ...ports(), now, runId, wallClock: realNow });
+    const { scanned, flagged, alertsQueued, runsNudged, sweepError } = result;
+    logger.info('overdue scan', { runId, now, scanned, flagged, alertsQueued, runsNudged });
+    if (sweepError) logger.warn('open alert runs could not be nudged; the next scan tries again', { runId, reason: (sweepError as Error).message });
+    return { scanned, flagged, alertsQueued };
+  };
+
+  return async (event: unknown, _context?: Context): Promise<ScanAnswer | HttpResult> => {
+    if (isScheduledEvent(event)) {
+      // The tick's own time, so that a retried tick scans as of its schedule; else the real time.
+      const at = typeof event.time === 'string' ? normaliseIso(event.time) : null;
+      return run(at ?? toVnIso(realNow()));
+    }
+    try {
+      return json(200, await run(scanClock(event as HttpEvent, realNow())));
+    } catch (err) {
+      if (err instanceof AlertQueueError) {
+        logger.error('alert queue failed during the scan', { reason: err.message, queued: err.queued });
+        return json(503, { error: { code: 'queue_unavailable', message: 'The alert queue cannot take the alerts now; retry later.' } }, { 'retry-after': '30' });
+      }
+      return errorResult(err);
+    }
+  };
+}
+
+const logic = overdueScan(() => ({ store: dossierStore(), ledger: alertLedger(), queue: alertQueue() }));
+
+export const handler = middy<unknown, ScanAnswer | HttpResult>().handler((event, context) => logic(event, context));

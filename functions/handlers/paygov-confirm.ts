@@ -11,7 +11,7 @@ import { secretValues } from '../adapters/config';
 import { auditHeaders, bodyLimit, errorResult, json, jsonErrors, rawBody, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logger } from '../adapters/logger';
 import { paygovAnswer, parsePaygovConfirm } from '../adapters/paygov';
-import { dossierStore } from '../adapters/wiring';
+import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** The handler's logic, given its store and clock. */
 export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
@@ -33,4 +33,4 @@ export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
   };
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).use(bodyLimit()).handler(paygovConfirm(dossierStore()));
+export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).use(bodyLimit()).handler(lazyHandler(() => paygovConfirm(dossierStore())));

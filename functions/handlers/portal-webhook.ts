@@ -13,7 +13,7 @@ import { toVnIso } from '../core/time';
 import type { Outcome } from '../core/types';
 import { auditHeaders, bodyLimit, json, jsonErrors, parseJsonBody, rawBody, signedWebhook, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logger } from '../adapters/logger';
-import { dossierStore } from '../adapters/wiring';
+import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** Counts outcomes the way CONTRACT 3.2 answers them. */
 export function tally(outcomes: Outcome[]) {
@@ -38,4 +38,4 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(jsonErrors())
   .use(bodyLimit())
   .use(signedWebhook('PORTAL_SECRET'))
-  .handler(portalWebhook(dossierStore()));
+  .handler(lazyHandler(() => portalWebhook(dossierStore())));

@@ -10,7 +10,7 @@ import { toVnIso } from '../core/time';
 import { auditHeaders, bodyLimit, json, jsonErrors, parseJsonBody, rawBody, signedWebhook, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logger } from '../adapters/logger';
 import { parsePostalEvent } from '../adapters/vnpost';
-import { dossierStore } from '../adapters/wiring';
+import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** The handler's logic, given its store and clock. */
 export function postalNotification(store: DossierStore, now = () => Date.now()) {
@@ -28,4 +28,4 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(jsonErrors())
   .use(bodyLimit())
   .use(signedWebhook('POSTAL_SECRET'))
-  .handler(postalNotification(dossierStore()));
+  .handler(lazyHandler(() => postalNotification(dossierStore())));

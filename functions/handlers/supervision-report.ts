@@ -9,7 +9,7 @@ import { buildSupervisionReport, isIsoDate } from '../core/report';
 import { instantMs, toVnIso } from '../core/time';
 import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logger } from '../adapters/logger';
-import { dossierStore } from '../adapters/wiring';
+import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** The longest period one request may ask for: keeps a typo (`--from 0023-…`) from reading years. */
 const MAX_PERIOD_DAYS = 3 * 366;
@@ -47,4 +47,4 @@ export function supervisionReport(store: DossierStore, now = () => Date.now()) {
   };
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(supervisionReport(dossierStore()));
+export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(lazyHandler(() => supervisionReport(dossierStore())));

@@ -12,7 +12,7 @@ import { secretValues } from '../adapters/config';
 import { auditHeaders, errorResult, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logger } from '../adapters/logger';
 import { parseVnpayIpn, vnpayAnswer, type VnpayCode } from '../adapters/vnpay';
-import { dossierStore } from '../adapters/wiring';
+import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** The handler's logic, given its store and clock. */
 export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
@@ -47,4 +47,4 @@ export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
   };
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(vnpayIpn(dossierStore()));
+export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(lazyHandler(() => vnpayIpn(dossierStore())));

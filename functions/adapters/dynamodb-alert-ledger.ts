@@ -1,0 +1,252 @@
+/**
+ * The DynamoDB `AlertLedger`, in the dossier table (see `table-schema.ts`):
+ *
+ *   RUN#<runId> / M                  the manifest: the scan's clock, alerts queued per level, closedAt
+ *   RUN#<runId> / A#<level>#<key>    one alert message received (a plain put: a repeat rewrites it)
+ *   RUN#<runId> / L#<level>#<email>  a short lease on one email while it is being sent
+ *   RUN#<runId> / S#<level>#<email>  one email settled (sent, or refused for good): a conditional put
+ *   ALERTRUNS#OPEN / <runId>          the runs whose emails are not all settled (the scan's sweep)
+ *
+ * Every item carries `expiresAt` (epoch seconds, 90 days on): the table's TTL attribute, if enabled.
+ * Single-item writes only (the local emulator has no transactions).
+ */
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  StoreUnavailableError,
+  type AlertLedger,
+  type AlertLevel,
+  type AlertRunState,
+  type DueAlert,
+  type RunManifest,
+  type SlotOutcome,
+} from '../core/ports';
+import { dossierKey } from '../core/types';
+
+type Item = Record<string, AttributeValue>;
+
+const OPEN_PK = 'ALERTRUNS#OPEN';
+const MANIFEST_SK = 'M';
+const RETAIN_S = 90 * 24 * 3600;
+const BATCH_MAX = 25;
+
+const runPk = (runId: string) => `RUN#${runId}`;
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** The DynamoDB `AlertLedger`. */
+export class DynamoAlertLedger implements AlertLedger {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private expiresAt(): number {
+    return Math.floor(this.now() / 1000) + RETAIN_S;
+  }
+
+  /** Sends a command; what the store cannot take now becomes `StoreUnavailableError`. */
+  private async send<T>(command: object): Promise<T> {
+    try {
+      return (await this.client.send(command as never)) as T;
+    } catch (err) {
+      if (isConditionFailure(err)) throw err;
+      throw new StoreUnavailableError(`DynamoDB (alert ledger) failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private put(item: Record<string, unknown>, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }) {
+    return this.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: marshall({ ...item, expiresAt: this.expiresAt() }, { removeUndefinedValues: true }),
+        ...(condition
+          ? {
+              ConditionExpression: condition.expression,
+              ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+              ...(condition.values ? { ExpressionAttributeValues: marshall(condition.values) } : {}),
+            }
+          : {}),
+      }),
+    );
+  }
+
+  async openRun(manifest: RunManifest): Promise<void> {
+    await this.put({
+      pk: runPk(manifest.runId),
+      sk: MANIFEST_SK,
+      runId: manifest.runId,
+      clock: manifest.clock,
+      startedAt: manifest.startedAt,
+      overdue: manifest.counts.overdue,
+      soon: manifest.counts.soon,
+    });
+    await this.put({ pk: OPEN_PK, sk: manifest.runId, runId: manifest.runId, startedAt: manifest.startedAt });
+  }
+
+  async amendRun(runId: string, counts: Record<AlertLevel, number>): Promise<void> {
+    await this.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: marshall({ pk: runPk(runId), sk: MANIFEST_SK }),
+        UpdateExpression: 'SET #o = :o, #s = :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#o': 'overdue', '#s': 'soon' },
+        ExpressionAttributeValues: marshall({ ':o': counts.overdue, ':s': counts.soon }),
+      }),
+    );
+  }
+
+  async recordAlerts(alerts: DueAlert[]): Promise<void> {
+    // One item per (run, level, dossier): a message delivered twice, even twice in one batch, is
+    // one item (BatchWriteItem refuses two puts of one key in a request).
+    const items = new Map<string, Item>();
+    const recordedAt = new Date(this.now()).toISOString();
+    for (const alert of alerts) {
+      const sk = `A#${alert.level}#${dossierKey(alert.code)}`;
+      items.set(`${alert.runId}|${sk}`, marshall({ pk: runPk(alert.runId), sk, alert, recordedAt, expiresAt: this.expiresAt() }, { removeUndefinedValues: true }));
+    }
+    const all = [...items.values()];
+    for (let i = 0; i < all.length; i += BATCH_MAX) {
+      let requests: WriteRequest[] = all.slice(i, i + BATCH_MAX).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 5) throw new StoreUnavailableError('DynamoDB left alert items unprocessed after retries');
+        const out = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
+          new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = out.UnprocessedItems?.[this.table] ?? [];
+        if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  async loadRun(runId: string): Promise<AlertRunState> {
+    const state: AlertRunState = { manifest: null, alerts: [], settled: new Set(), closed: false };
+    let start: Item | undefined;
+    do {
+      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: runPk(runId) } },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const raw of page.Items ?? []) {
+        const item = unmarshall(raw);
+        const sk = String(item.sk);
+        if (sk === MANIFEST_SK) {
+          state.manifest = {
+            runId: item.runId,
+            clock: item.clock,
+            startedAt: item.startedAt,
+            counts: { overdue: Number(item.overdue ?? 0), soon: Number(item.soon ?? 0) },
+          };
+          state.closed = typeof item.closedAt === 'string';
+        } else if (sk.startsWith('A#')) {
+          state.alerts.push(item.alert as DueAlert);
+        } else if (sk.startsWith('S#')) {
+          state.settled.add(sk.slice(2));
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return state;
+  }
+
+  async claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<boolean> {
+    try {
+      await this.put(
+        { pk: runPk(runId), sk: `L#${slot}`, owner, until: untilMs },
+        {
+          expression: 'attribute_not_exists(pk) OR #u < :now OR #o = :owner',
+          names: { '#u': 'until', '#o': 'owner' },
+          values: { ':now': this.now(), ':owner': owner },
+        },
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async releaseSlot(runId: string, slot: string, owner: string): Promise<void> {
+    try {
+      await this.send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: marshall({ pk: runPk(runId), sk: `L#${slot}` }),
+          ConditionExpression: '#o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: marshall({ ':owner': owner }),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // someone else's lease by now: leave it
+    }
+  }
+
+  async settleSlot(runId: string, slot: string, outcome: SlotOutcome): Promise<boolean> {
+    try {
+      await this.put({ pk: runPk(runId), sk: `S#${slot}`, ...outcome }, { expression: 'attribute_not_exists(pk)' });
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async closeRun(runId: string, at: string): Promise<void> {
+    try {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ pk: runPk(runId), sk: MANIFEST_SK }),
+          UpdateExpression: 'SET closedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: marshall({ ':at': at }),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    await this.send(new DeleteItemCommand({ TableName: this.table, Key: marshall({ pk: OPEN_PK, sk: runId }) }));
+  }
+
+  async listOpenRuns(): Promise<{ runId: string; startedAt: string }[]> {
+    const out: { runId: string; startedAt: string }[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: OPEN_PK } },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const raw of page.Items ?? []) {
+        const item = unmarshall(raw);
+        out.push({ runId: String(item.runId), startedAt: String(item.startedAt) });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}

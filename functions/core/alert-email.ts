@@ -1,0 +1,252 @@
+/**
+ * The alert emails of CONTRACT 6 and the daily digest, in Vietnamese, as a text part and an HTML
+ * part. Pure: no I/O.
+ *
+ * What goes in: dossier code, procedure, field, due date, working days overdue and the processing
+ * unit. Never the applicant's ID number, phone or email: the inputs do not carry them, and every
+ * free-text field is scrubbed once more, because a desk officer may have typed a phone number into
+ * a procedure or unit name.
+ */
+import { maskEmail, maskNumber } from './mask';
+import type { AlertLevel } from './ports';
+import { byDueDate } from './recipients';
+import { instantMs, toVnIso } from './time';
+
+/** A dossier line of an alert or digest email. */
+export interface AlertLine {
+  code: string; // MaHoSo
+  procedureName: string; // TenTTHC
+  fieldName: string; // TenLinhVuc
+  dueAt: string;
+  workingDaysOverdue: number;
+  unit: string | null; // DonViXuLy
+}
+
+/** An email's content. */
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The letter DOMAIN.md says a late dossier's applicant is owed, by its official name. */
+export const APOLOGY_LETTER = 'Phiếu xin lỗi và hẹn lại ngày trả kết quả';
+
+const SUBJECT_PREFIX = '[Một cửa]';
+const NO_UNIT = '(chưa có thông tin)';
+const FOOTER = 'Thư này do hệ thống Một cửa gửi tự động, vui lòng không trả lời thư này.';
+
+// Anything shaped like an email address (broad on purpose: a missed address is a leak, an
+// over-masked word is only untidy).
+const EMAIL_IN_TEXT = /[^\s@]+@[^\s@]+/g;
+// Nine or more digits, maybe with a leading + and spaces, dots or dashes between them: an ID
+// number (CMND 9, CCCD 12 digits) or a phone (10 digits, +84 …). Dates (dd/MM/yyyy) and dossier
+// codes have shorter runs and are left alone.
+const NUMBER_IN_TEXT = /\+?\d(?:[ .-]?\d){8,}/g;
+
+/** Masks ID numbers, phones and email addresses found inside a free-text value. */
+export function scrubIdentifiers(value: string): string {
+  return value
+    .replace(EMAIL_IN_TEXT, (m) => maskEmail(m) ?? '***')
+    .replace(NUMBER_IN_TEXT, (m) => maskNumber(m.replace(/[ .-]/g, '')) ?? '***');
+}
+
+/** `dd/MM/yyyy HH:mm` in Vietnam time. */
+export function formatVnDateTime(iso: string): string {
+  const vn = toVnIso(instantMs(iso));
+  return `${vn.slice(8, 10)}/${vn.slice(5, 7)}/${vn.slice(0, 4)} ${vn.slice(11, 16)}`;
+}
+
+/** `dd/MM/yyyy` in Vietnam time. */
+export function formatVnDate(iso: string): string {
+  return formatVnDateTime(iso).slice(0, 10);
+}
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** A line as shown: free text scrubbed, missing unit named. */
+interface ShownLine {
+  code: string;
+  procedure: string;
+  field: string;
+  due: string;
+  days: number;
+  unit: string;
+}
+
+function shown(line: AlertLine): ShownLine {
+  return {
+    code: line.code,
+    procedure: scrubIdentifiers(line.procedureName),
+    field: scrubIdentifiers(line.fieldName),
+    due: formatVnDateTime(line.dueAt),
+    days: line.workingDaysOverdue,
+    unit: line.unit ? scrubIdentifiers(line.unit) : NO_UNIT,
+  };
+}
+
+function overdueStatus(days: number): string {
+  return `quá hạn ${Math.max(1, days)} ngày làm việc`;
+}
+
+const APOLOGY_REMINDER =
+  `Cần gửi người nộp hồ sơ "${APOLOGY_LETTER}": do lãnh đạo ký, nêu rõ lý do chậm trả và ngày hẹn trả kết quả mới ` +
+  '(gửi trực tiếp, hoặc qua thư điện tử / tin nhắn với hồ sơ trực tuyến).';
+
+/** The subject of an alert email: `[Một cửa] <n> hồ sơ quá hạn` / `… sắp đến hạn`. */
+export function alertSubject(level: AlertLevel, count: number): string {
+  return `${SUBJECT_PREFIX} ${count} hồ sơ ${level === 'overdue' ? 'quá hạn' : 'sắp đến hạn'}`;
+}
+
+/** The email of one (level, recipient) of a scan run, listing its dossiers (longest overdue first). */
+export function alertEmail(level: AlertLevel, lines: readonly AlertLine[]): EmailContent {
+  const items = [...lines].sort(byDueDate).map(shown);
+  const overdue = level === 'overdue';
+  const intro = overdue
+    ? `Hệ thống Một cửa ghi nhận ${items.length} hồ sơ đã quá hạn trả kết quả mà chưa giải quyết xong.`
+    : `Hệ thống Một cửa ghi nhận ${items.length} hồ sơ sắp đến hạn trả kết quả (đến hạn trước 17:00 ngày làm việc tiếp theo).`;
+  const ask = overdue
+    ? `Đề nghị đôn đốc giải quyết ngay. Với mỗi hồ sơ, cơ quan cần gửi người nộp hồ sơ "${APOLOGY_LETTER}".`
+    : 'Đề nghị đôn đốc giải quyết để trả kết quả đúng hạn.';
+
+  const text = [
+    'Kính gửi lãnh đạo và các bộ phận liên quan,',
+    '',
+    intro,
+    ask,
+    '',
+    ...items.flatMap((d, i) => [
+      `${i + 1}. Mã hồ sơ: ${d.code}`,
+      `   Thủ tục: ${d.procedure}`,
+      `   Lĩnh vực: ${d.field}`,
+      `   Hạn trả kết quả: ${d.due}`,
+      `   Tình trạng: ${overdue ? overdueStatus(d.days) : 'sắp đến hạn'}`,
+      `   Đơn vị xử lý: ${d.unit}`,
+      ...(overdue ? [`   Việc cần làm: ${APOLOGY_REMINDER}`] : []),
+      '',
+    ]),
+    FOOTER,
+    '',
+  ].join('\n');
+
+  const rows = items
+    .map((d, i) => {
+      const cells = [
+        `<p style="margin:0 0 4px"><strong>${i + 1}. Mã hồ sơ: ${escapeHtml(d.code)}</strong></p>`,
+        '<ul style="margin:0 0 12px;padding-left:20px">',
+        `<li>Thủ tục: ${escapeHtml(d.procedure)}</li>`,
+        `<li>Lĩnh vực: ${escapeHtml(d.field)}</li>`,
+        `<li>Hạn trả kết quả: ${escapeHtml(d.due)}</li>`,
+        `<li>Tình trạng: ${overdue ? `<strong style="color:#b00020">${escapeHtml(overdueStatus(d.days))}</strong>` : 'sắp đến hạn'}</li>`,
+        `<li>Đơn vị xử lý: ${escapeHtml(d.unit)}</li>`,
+        ...(overdue ? [`<li>Việc cần làm: ${escapeHtml(APOLOGY_REMINDER)}</li>`] : []),
+        '</ul>',
+      ];
+      return cells.join('\n');
+    })
+    .join('\n');
+
+  const html = page(alertSubject(level, items.length), [
+    '<p>Kính gửi lãnh đạo và các bộ phận liên quan,</p>',
+    `<p>${escapeHtml(intro)}<br>${escapeHtml(ask)}</p>`,
+    rows,
+  ]);
+  return { subject: alertSubject(level, items.length), text, html };
+}
+
+/** Counts by a key, largest first, then by name. */
+function countBy(lines: readonly ShownLine[], key: (l: ShownLine) => string): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const l of lines) counts.set(key(l), (counts.get(key(l)) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'vi'));
+}
+
+/** The daily digest: every overdue open dossier at `nowIso`, counted by field and by processing unit. */
+export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailContent {
+  const subject = `${SUBJECT_PREFIX} Báo cáo hồ sơ quá hạn ngày ${formatVnDate(nowIso)}`;
+  const items = [...lines].sort(byDueDate).map(shown);
+  const asOf = formatVnDateTime(nowIso);
+  const byField = countBy(items, (l) => l.field);
+  const byUnit = countBy(items, (l) => l.unit);
+  const summary =
+    items.length === 0
+      ? `Đến ${asOf}, không có hồ sơ nào quá hạn trả kết quả.`
+      : `Đến ${asOf}, có ${items.length} hồ sơ đang giải quyết đã quá hạn trả kết quả.`;
+
+  const text = [
+    'Kính gửi lãnh đạo UBND phường,',
+    '',
+    summary,
+    ...(items.length === 0
+      ? []
+      : [
+          '',
+          'Theo lĩnh vực:',
+          ...byField.map(([name, n]) => `- ${name}: ${n} hồ sơ`),
+          '',
+          'Theo đơn vị xử lý:',
+          ...byUnit.map(([name, n]) => `- ${name}: ${n} hồ sơ`),
+          '',
+          'Danh sách hồ sơ quá hạn:',
+          ...items.map(
+            (d, i) =>
+              `${i + 1}. ${d.code} | ${d.procedure} | ${d.field} | hạn trả ${d.due} | ${overdueStatus(d.days)} | ${d.unit}`,
+          ),
+          '',
+          `Với mỗi hồ sơ quá hạn, cơ quan cần gửi người nộp hồ sơ "${APOLOGY_LETTER}" (lãnh đạo ký, nêu rõ lý do và ngày hẹn trả mới).`,
+        ]),
+    '',
+    FOOTER,
+    '',
+  ].join('\n');
+
+  const countTable = (title: string, rows: [string, number][]) =>
+    [
+      `<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>`,
+      '<table cellpadding="4" style="border-collapse:collapse">',
+      ...rows.map(([name, n]) => `<tr><td style="border:1px solid #ccc">${escapeHtml(name)}</td><td style="border:1px solid #ccc;text-align:right">${n}</td></tr>`),
+      '</table>',
+    ].join('\n');
+  const head = ['STT', 'Mã hồ sơ', 'Thủ tục', 'Lĩnh vực', 'Hạn trả kết quả', 'Quá hạn', 'Đơn vị xử lý'];
+  const list = [
+    '<h3 style="margin:16px 0 4px">Danh sách hồ sơ quá hạn</h3>',
+    '<table cellpadding="4" style="border-collapse:collapse">',
+    `<tr>${head.map((h) => `<th style="border:1px solid #ccc;text-align:left">${escapeHtml(h)}</th>`).join('')}</tr>`,
+    ...items.map((d, i) => {
+      const cells = [String(i + 1), d.code, d.procedure, d.field, d.due, `${Math.max(1, d.days)} ngày làm việc`, d.unit];
+      return `<tr>${cells.map((c) => `<td style="border:1px solid #ccc">${escapeHtml(c)}</td>`).join('')}</tr>`;
+    }),
+    '</table>',
+    `<p>Với mỗi hồ sơ quá hạn, cơ quan cần gửi người nộp hồ sơ &quot;${escapeHtml(APOLOGY_LETTER)}&quot; (lãnh đạo ký, nêu rõ lý do và ngày hẹn trả mới).</p>`,
+  ].join('\n');
+
+  const html = page(subject, [
+    '<p>Kính gửi lãnh đạo UBND phường,</p>',
+    `<p>${escapeHtml(summary)}</p>`,
+    ...(items.length === 0 ? [] : [countTable('Theo lĩnh vực', byField), countTable('Theo đơn vị xử lý', byUnit), list]),
+  ]);
+  return { subject, text, html };
+}
+
+/** A whole HTML document: UTF-8 declared, the footer last. */
+function page(title: string, body: string[]): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="vi">',
+    '<head><meta charset="utf-8"><title>' + escapeHtml(title) + '</title></head>',
+    '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5">',
+    ...body,
+    `<p style="color:#666;font-size:12px">${escapeHtml(FOOTER)}</p>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

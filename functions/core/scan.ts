@@ -1,0 +1,199 @@
+/**
+ * The overdue / due-soon scan of CONTRACT 6, through the ports only.
+ *
+ * 1. Read what is due by the due-soon horizon from the due index (never the whole table).
+ * 2. Claim each newly flagged dossier with a conditional mark (level + due date + record version):
+ *    a concurrent scan, or a repeat at the same clock, claims nothing twice.
+ * 3. Write the run's manifest (how many alerts per level) to the ledger, and only then queue one
+ *    message per claimed dossier: the notifier knows a run is complete when it has them all.
+ * 4. When queueing fails part-way, give back the claims that were not queued (the next scan
+ *    flags them again), lower the manifest to what went, and report the failure.
+ * 5. Sweep: nudge every run still open (an SES outage outlasted the queue's retries, or a nudge
+ *    was lost) with a flush message, so that no alert the ledger holds is ever left unsent.
+ */
+import { randomUUID } from 'node:crypto';
+import { dueSoonHorizon, overdueWorkingDays } from './calendar';
+import { alertLevel } from './overdue';
+import type { AlertLedger, AlertLevel, AlertMark, AlertQueue, AlertQueueMessage, DossierStore, DueAlert, OverdueIndex } from './ports';
+import { toCompact, toVnIso } from './time';
+
+/** What the scan needs of the store. */
+export type ScanStore = Pick<DossierStore, 'listDueBy' | 'markAlerted' | 'dropFromDueIndex'> &
+  Pick<OverdueIndex, 'unmarkAlerted' | 'keepAsOverdue'>;
+
+/** The scan's collaborators and clock. */
+export interface ScanDeps {
+  store: ScanStore;
+  ledger: Pick<AlertLedger, 'openRun' | 'amendRun' | 'closeRun' | 'listOpenRuns'>;
+  queue: AlertQueue;
+  /** The scan's clock, ISO 8601 (`+07:00`): the real time, or an admin's `now`. */
+  now: string;
+  runId: string;
+  /** The real time (epoch ms): stamps the run and ages open runs. Default `Date.now`. */
+  wallClock?: () => number;
+  /** An open run older than this is flushed with what the ledger holds. Default 6 hours. */
+  forceAfterMs?: number;
+}
+
+/** The answer of CONTRACT 4 (`scanned`, `flagged`, `alertsQueued`) and what the sweep did. */
+export interface ScanResult {
+  scanned: number;
+  flagged: number;
+  alertsQueued: number;
+  /** Open runs of earlier scans nudged with a flush message. */
+  runsNudged: number;
+  /** Why the sweep failed, if it did (the scan itself succeeded). */
+  sweepError: unknown;
+}
+
+/** Queueing failed: the claims not queued were given back; `queued` alerts did go out. */
+export class AlertQueueError extends Error {
+  constructor(
+    message: string,
+    readonly queued: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AlertQueueError';
+  }
+}
+
+const OPEN_STATUSES = new Set([2, 4]);
+const DEFAULT_FORCE_AFTER_MS = 6 * 3600 * 1000;
+
+/** A fresh run id: the scan's clock (compact) and 8 random hex digits, e.g. `20240405093000-1a2b3c4d`. */
+export function newRunId(nowIso: string, random: () => string = randomUUID): string {
+  return `${toCompact(Date.parse(nowIso))}-${random().replace(/-/g, '').slice(0, 8)}`;
+}
+
+interface Claim {
+  key: string;
+  version: string;
+  mark: AlertMark;
+  alert: DueAlert;
+}
+
+/** Runs one scan (see the module comment). */
+export async function runOverdueScan(deps: ScanDeps): Promise<ScanResult> {
+  const { store } = deps;
+  const wallClock = deps.wallClock ?? Date.now;
+  const horizon = dueSoonHorizon(deps.now);
+
+  let scanned = 0;
+  const claims: Claim[] = [];
+  try {
+    scanned = await claimDue(deps, horizon, claims);
+  } catch (err) {
+    // The store failed part-way: give back what this run claimed, or those alerts would be lost.
+    await unclaim(store, claims);
+    throw err;
+  }
+
+  if (claims.length > 0) await queueRun(deps, claims, wallClock);
+  const sweep = await sweepOpenRuns(deps, wallClock);
+  return { scanned, flagged: claims.length, alertsQueued: claims.length, ...sweep };
+}
+
+/** Gives claims back. Best effort: if the store refuses this too, those dossiers stay marked without an alert (the scan fails loudly). */
+function unclaim(store: ScanStore, claims: Claim[]) {
+  return Promise.allSettled(claims.map((c) => store.unmarkAlerted(c.key, c.version, c.alert.level, c.mark)));
+}
+
+/** Reads what is due by `horizon` and claims what is newly flagged into `claims`; returns how many it read. */
+async function claimDue(deps: ScanDeps, horizon: string, claims: Claim[]): Promise<number> {
+  const { store, now, runId } = deps;
+  let scanned = 0;
+  for await (const dossier of store.listDueBy(horizon)) {
+    scanned++;
+    const record = dossier.record;
+    const dueAt = dossier.dueAt ?? record?.dueAt ?? null;
+    if (!record || !dueAt) continue;
+    if (!OPEN_STATUSES.has(record.status)) {
+      await store.dropFromDueIndex(dossier.key, record.version);
+      continue;
+    }
+    const level = alertLevel(record, dueAt, now);
+    if (!level) continue;
+    const alerted = dossier.alerts;
+    if (alerted.overdue?.dueAt === dueAt) {
+      // Alerted overdue already; a newer record with the same due date put it back in the index.
+      await store.keepAsOverdue(dossier.key, record.version);
+      continue;
+    }
+    if (level === 'soon' && alerted.soon?.dueAt === dueAt) continue; // waits in the index to become overdue
+    const mark: AlertMark = { dueAt, at: now };
+    if (!(await store.markAlerted(dossier.key, record.version, level, mark))) continue; // another scan has it
+    claims.push({
+      key: dossier.key,
+      version: record.version,
+      mark,
+      alert: {
+        runId,
+        level,
+        code: record.code,
+        procedureName: record.procedureName,
+        fieldCode: record.fieldCode,
+        fieldName: record.fieldName,
+        dueAt,
+        workingDaysOverdue: level === 'overdue' ? overdueWorkingDays(dueAt, now) : 0,
+        unit: record.unit,
+        receivedAt: record.receivedAt,
+      },
+    });
+  }
+  return scanned;
+}
+
+function countByLevel(alerts: readonly { level: AlertLevel }[]): Record<AlertLevel, number> {
+  return {
+    overdue: alerts.filter((a) => a.level === 'overdue').length,
+    soon: alerts.filter((a) => a.level === 'soon').length,
+  };
+}
+
+/** Manifest first, then the messages; on a failure, gives back what did not go and rethrows. */
+async function queueRun(deps: ScanDeps, claims: Claim[], wallClock: () => number): Promise<void> {
+  const { store, ledger, queue, now, runId } = deps;
+  try {
+    await ledger.openRun({ runId, clock: now, startedAt: toVnIso(wallClock()), counts: countByLevel(claims.map((c) => c.alert)) });
+  } catch (err) {
+    await unclaim(store, claims);
+    throw err;
+  }
+
+  const messages: AlertQueueMessage[] = claims.map((c) => ({ kind: 'alert', alert: c.alert }));
+  const { unsent, error } = await queue.send(messages);
+  if (unsent.length === 0) return;
+
+  const failed = new Set(unsent);
+  const lost = claims.filter((_, i) => failed.has(messages[i]));
+  const queued = claims.filter((_, i) => !failed.has(messages[i]));
+  await unclaim(store, lost);
+  try {
+    await ledger.amendRun(runId, countByLevel(queued.map((c) => c.alert)));
+    if (queued.length === 0) await ledger.closeRun(runId, now);
+    // The batch that carried the last queued alert may have found the run incomplete: nudge it.
+    else await queue.send([{ kind: 'flush', runId, force: false }]);
+  } catch {
+    // Best effort: the run stays open and the next scan's sweep nudges it.
+  }
+  throw new AlertQueueError(`queued ${queued.length} of ${claims.length} alerts of run ${runId}`, queued.length, { cause: error });
+}
+
+/** Nudges every open run of an earlier scan; never fails the scan. */
+async function sweepOpenRuns(deps: ScanDeps, wallClock: () => number): Promise<{ runsNudged: number; sweepError: unknown }> {
+  try {
+    const forceAfter = deps.forceAfterMs ?? DEFAULT_FORCE_AFTER_MS;
+    const open = (await deps.ledger.listOpenRuns()).filter((r) => r.runId !== deps.runId);
+    if (open.length === 0) return { runsNudged: 0, sweepError: null };
+    const nudges: AlertQueueMessage[] = open.map((r) => ({
+      kind: 'flush',
+      runId: r.runId,
+      force: wallClock() - Date.parse(r.startedAt) > forceAfter,
+    }));
+    const { unsent, error } = await deps.queue.send(nudges);
+    return { runsNudged: nudges.length - unsent.length, sweepError: unsent.length > 0 ? error : null };
+  } catch (err) {
+    return { runsNudged: 0, sweepError: err };
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The alert ledger against dynalite, and the store's overdue index (the OVD# partitions of byDue
+ * that keep alerted-overdue dossiers findable for the daily digest).
+ */
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoAlertLedger } from '../../functions/adapters/dynamodb-alert-ledger';
+import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
+import { StoreUnavailableError, type StoredDossier } from '../../functions/core/ports';
+import { dossierKey } from '../../functions/core/types';
+import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
+import { ensureTable } from '../../infra/local/table';
+import { alert, record } from '../unit/alert-fakes';
+
+// The SDK would print its multi-line Node 20 support warning for every client.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+let dynamo: DynamoEmulator;
+let tableNo = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynamo({ createTable: false });
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+/** A fresh table per test. */
+async function freshTable(): Promise<string> {
+  const tableName = `ledger-${++tableNo}`;
+  await ensureTable(dynamo.client, tableName);
+  return tableName;
+}
+
+const MANIFEST = { runId: '20240404090000-aaaaaaaa', clock: '2024-04-04T09:00:00+07:00', startedAt: '2024-04-04T09:00:05+07:00', counts: { overdue: 2, soon: 1 } };
+
+describe('DynamoAlertLedger', () => {
+  it('keeps a run: manifest, alerts received once each, settled emails, open until closed', async () => {
+    // Prepare
+    const ledger = new DynamoAlertLedger(dynamo.client, await freshTable());
+    const a1 = alert({ code: '000.00.12.H57-240401-0001' });
+    const a2 = alert({ code: '000.00.12.H57-240401-0002' });
+    const s1 = alert({ code: '000.00.12.H57-240401-0001', level: 'soon', workingDaysOverdue: 0 });
+
+    // Act
+    await ledger.openRun(MANIFEST);
+    await ledger.recordAlerts([a1, a1, a2]); // a message delivered twice in one batch
+    const partial = await ledger.loadRun(MANIFEST.runId);
+    await ledger.recordAlerts([s1, a2]); // and once more in a later batch
+    const settled = await ledger.settleSlot(MANIFEST.runId, 'overdue#chutich@binhan.local', { outcome: 'sent', at: MANIFEST.clock, messageId: 'm1', dossiers: 2 });
+    const settledAgain = await ledger.settleSlot(MANIFEST.runId, 'overdue#chutich@binhan.local', { outcome: 'sent', at: MANIFEST.clock, messageId: 'm2', dossiers: 2 });
+    const openBefore = await ledger.listOpenRuns();
+    await ledger.closeRun(MANIFEST.runId, '2024-04-04T09:01:00+07:00');
+    const full = await ledger.loadRun(MANIFEST.runId);
+
+    // Assess
+    expect(partial.manifest).toEqual(MANIFEST);
+    expect(partial.alerts).toHaveLength(2);
+    expect(full.alerts.map((a) => `${a.level} ${a.code}`).sort()).toEqual([
+      'overdue 000.00.12.H57-240401-0001',
+      'overdue 000.00.12.H57-240401-0002',
+      'soon 000.00.12.H57-240401-0001',
+    ]);
+    expect(full.alerts.find((a) => a.level === 'overdue' && a.code.endsWith('0001'))).toEqual(a1);
+    expect([settled, settledAgain]).toEqual([true, false]);
+    expect([...full.settled]).toEqual(['overdue#chutich@binhan.local']);
+    expect(openBefore).toEqual([{ runId: MANIFEST.runId, startedAt: MANIFEST.startedAt }]);
+    expect(full.closed).toBe(true);
+    expect(await ledger.listOpenRuns()).toEqual([]);
+  });
+
+  it('lowers the manifest to what was queued', async () => {
+    // Prepare
+    const ledger = new DynamoAlertLedger(dynamo.client, await freshTable());
+    await ledger.openRun(MANIFEST);
+
+    // Act
+    await ledger.amendRun(MANIFEST.runId, { overdue: 1, soon: 0 });
+
+    // Assess
+    expect((await ledger.loadRun(MANIFEST.runId)).manifest?.counts).toEqual({ overdue: 1, soon: 0 });
+  });
+
+  it('leases an email slot to one owner at a time, until it expires or is released', async () => {
+    // Prepare
+    let now = Date.parse('2024-04-04T09:00:00+07:00');
+    const ledger = new DynamoAlertLedger(dynamo.client, await freshTable(), () => now);
+    const slot = 'soon#tuphap@binhan.local';
+
+    // Act
+    const a = await ledger.claimSlot('r', slot, 'A', now + 60_000);
+    const b = await ledger.claimSlot('r', slot, 'B', now + 60_000);
+    const aAgain = await ledger.claimSlot('r', slot, 'A', now + 60_000);
+    await ledger.releaseSlot('r', slot, 'B'); // not B's: stays
+    const bStill = await ledger.claimSlot('r', slot, 'B', now + 60_000);
+    now += 61_000; // A's invocation ended without a word
+    const bAfterExpiry = await ledger.claimSlot('r', slot, 'B', now + 60_000);
+    await ledger.releaseSlot('r', slot, 'B');
+    const c = await ledger.claimSlot('r', slot, 'C', now + 60_000);
+
+    // Assess
+    expect({ a, b, aAgain, bStill, bAfterExpiry, c }).toEqual({ a: true, b: false, aAgain: true, bStill: false, bAfterExpiry: true, c: true });
+  });
+
+  it('stamps every item with expiresAt for the table TTL', async () => {
+    // Prepare
+    const table = await freshTable();
+    const ledger = new DynamoAlertLedger(dynamo.client, table, () => Date.parse('2024-04-04T09:00:00+07:00'));
+    await ledger.recordAlerts([alert()]);
+
+    // Act
+    const item = await dynamo.client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `RUN#${alert().runId}` }, sk: { S: `A#overdue#${dossierKey(alert().code)}` } } }));
+
+    // Assess
+    expect(Number(item.Item?.expiresAt.N)).toBe(Math.floor(Date.parse('2024-04-04T09:00:00+07:00') / 1000) + 90 * 24 * 3600);
+  });
+
+  it('turns an unreachable table into StoreUnavailableError', async () => {
+    // Prepare
+    const dead = new DynamoDBClient({ region: 'ap-southeast-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const ledger = new DynamoAlertLedger(dead, 'none');
+
+    // Act
+    const attempt = ledger.recordAlerts([alert()]);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+    dead.destroy();
+  });
+});
+
+describe('DynamoDossierStore overdue index', () => {
+  const DUE = '2024-04-03T17:00:00+07:00';
+  const NOW = '2024-04-04T09:00:00+07:00';
+  const collect = async (it: AsyncIterable<StoredDossier>) => {
+    const out: string[] = [];
+    for await (const d of it) out.push(d.code);
+    return out.sort();
+  };
+
+  async function freshStore() {
+    return new DynamoDossierStore({ client: dynamo.client, tableName: await freshTable(), dueAt: (r) => r.dueAt });
+  }
+
+  it('parks an overdue-alerted dossier where the digest reads it and the scan does not', async () => {
+    // Prepare
+    const store = await freshStore();
+    const rec = record({ dueAt: DUE });
+    await store.offerRecords([{ record: rec, raw: {} }]);
+    const key = dossierKey(rec.code);
+
+    // Act
+    const marked = await store.markAlerted(key, rec.version, 'overdue', { dueAt: DUE, at: NOW });
+    const due = await collect(store.listDueBy(NOW));
+    const parked = await collect(store.listAlertedOverdue());
+
+    // Assess
+    expect(marked).toBe(true);
+    expect(due).toEqual([]);
+    expect(parked).toEqual([rec.code]);
+  });
+
+  it('lets a newer record take the dossier out (closed) or back to the scan (new due date)', async () => {
+    // Prepare
+    const store = await freshStore();
+    const a = record({ code: '000.00.12.H57-240401-0001', dueAt: DUE });
+    const b = record({ code: '000.00.12.H57-240401-0002', dueAt: DUE });
+    await store.offerRecords([{ record: a, raw: {} }, { record: b, raw: {} }]);
+    for (const r of [a, b]) await store.markAlerted(dossierKey(r.code), r.version, 'overdue', { dueAt: DUE, at: NOW });
+
+    // Act
+    await store.offerRecords([
+      { record: record({ code: a.code, dueAt: DUE, status: 10, version: '20240405000000' }), raw: {} },
+      { record: record({ code: b.code, dueAt: '2024-04-10T17:00:00+07:00', version: '20240405000000' }), raw: {} },
+    ]);
+
+    // Assess
+    expect(await collect(store.listAlertedOverdue())).toEqual([]);
+    expect(await collect(store.listDueBy('2024-04-11T00:00:00+07:00'))).toEqual([b.code]);
+  });
+
+  it('parks again a dossier a newer record with the same due date re-indexed', async () => {
+    // Prepare
+    const store = await freshStore();
+    const rec = record({ dueAt: DUE });
+    await store.offerRecords([{ record: rec, raw: {} }]);
+    await store.markAlerted(dossierKey(rec.code), rec.version, 'overdue', { dueAt: DUE, at: NOW });
+    const newer = record({ dueAt: DUE, status: 4, version: '20240404100000' });
+    await store.offerRecords([{ record: newer, raw: {} }]);
+    const reindexed = await collect(store.listDueBy(NOW));
+
+    // Act
+    await store.keepAsOverdue(dossierKey(rec.code), newer.version);
+
+    // Assess
+    expect(reindexed).toEqual([rec.code]);
+    expect(await collect(store.listDueBy(NOW))).toEqual([]);
+    expect(await collect(store.listAlertedOverdue())).toEqual([rec.code]);
+  });
+
+  it('gives a claim back: mark gone, dossier back in the scan partition; someone else\'s mark stays', async () => {
+    // Prepare
+    const store = await freshStore();
+    const a = record({ code: '000.00.12.H57-240401-0001', dueAt: DUE });
+    const s = record({ code: '000.00.12.H57-240401-0002', dueAt: '2024-04-05T10:00:00+07:00' });
+    await store.offerRecords([{ record: a, raw: {} }, { record: s, raw: {} }]);
+    await store.markAlerted(dossierKey(a.code), a.version, 'overdue', { dueAt: DUE, at: NOW });
+    await store.markAlerted(dossierKey(s.code), s.version, 'soon', { dueAt: s.dueAt!, at: NOW });
+
+    // Act
+    await store.unmarkAlerted(dossierKey(a.code), a.version, 'overdue', { dueAt: DUE, at: NOW });
+    await store.unmarkAlerted(dossierKey(s.code), s.version, 'soon', { dueAt: s.dueAt!, at: 'another scan' });
+
+    // Assess
+    const got = await store.getDossier(dossierKey(a.code));
+    expect(got?.dossier.alerts.overdue).toBeNull();
+    expect(await collect(store.listDueBy(NOW))).toEqual([a.code]);
+    expect(await collect(store.listAlertedOverdue())).toEqual([]);
+    expect((await store.getDossier(dossierKey(s.code)))?.dossier.alerts.soon).toEqual({ dueAt: s.dueAt, at: NOW });
+    expect(await store.markAlerted(dossierKey(a.code), a.version, 'overdue', { dueAt: DUE, at: NOW })).toBe(true);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * The council's figures, end to end: 15 months of phường Bình An (the generated stream, with
+ * duplicates, disorder and payments before their dossiers) pushed through the local stack's HTTP
+ * API as the portal, PayGov, VNPay and VNPost would send it; the report route and `npm run report`
+ * must then read exactly the notice (seed/000_73e8d45149186de7.txt).
+ */
+import { main as reportCli } from '../../functions/cli/report';
+import { loadStream } from '../../events/generator/load';
+import { EXPECTED_AS_OF, generateWardStream } from '../../events/generator/ward-stream';
+import { adminGet, startStack, type Stack } from './harness';
+
+jest.setTimeout(15 * 60 * 1000);
+
+let stack: Stack;
+const { messages, expected } = generateWardStream();
+
+beforeAll(async () => {
+  stack = await startStack();
+  let shown = 0;
+  await loadStream(stack.api, messages, {
+    concurrency: 8,
+    onProgress: (done, total) => {
+      // A progress line every 20 %, so a slow CI run shows where it is.
+      if (done * 5 >= (shown + 1) * total) {
+        shown++;
+        process.stderr.write(`seed stream: ${done}/${total} messages loaded\n`);
+      }
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const report = async (from: string, to: string) => {
+  const res = await adminGet(stack.api, `/reports/supervision?from=${from}&to=${to}&asOf=${encodeURIComponent(EXPECTED_AS_OF)}`);
+  expect(res.status).toBe(200);
+  return res.body;
+};
+
+it('reads the notice for 01/01/2023–31/03/2024: 11,701 received, 8,979 online, 2,722 at the desk', async () => {
+  // Act
+  const whole = await report('2023-01-01', '2024-03-31');
+
+  // Assess
+  expect(whole.received).toEqual({ total: 11701, byChannel: { online: 8979, direct: 2722, postal: 0 } });
+  expect(whole).toEqual(expected.whole);
+});
+
+it('reads the notice for 2023: 3,557 of 4,709 paid online (75.5 %), 67,170,000 VND', async () => {
+  // Act
+  const y2023 = await report('2023-01-01', '2023-12-31');
+
+  // Assess
+  expect(y2023.payments).toEqual({ dossiersWithFees: 4709, paidOnline: 3557, onlineRate: expect.closeTo(0.7554, 4), amountVnd: 67170000 });
+  expect(y2023).toEqual(expected.year2023);
+});
+
+it('reads the notice for Q1 2024: 1,686 of 1,754 paid online (96.1 %), 22,778,000 VND', async () => {
+  // Act
+  const q1 = await report('2024-01-01', '2024-03-31');
+
+  // Assess
+  expect(q1.payments).toEqual({ dossiersWithFees: 1754, paidOnline: 1686, onlineRate: expect.closeTo(0.9612, 4), amountVnd: 22778000 });
+  expect(q1).toEqual(expected.q1Of2024);
+});
+
+it('prints the figures as the council writes them with `npm run report`', async () => {
+  // Prepare
+  const out: string[] = [];
+  const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), fetch: globalThis.fetch };
+
+  // Act
+  const codes = [
+    await reportCli(['--from', '2023-01-01', '--to', '2024-03-31', '--api', stack.api, '--as-of', EXPECTED_AS_OF], {}, io),
+    await reportCli(['--from', '2023-01-01', '--to', '2023-12-31', '--api', stack.api], {}, io),
+    await reportCli(['--from', '2024-01-01', '--to', '2024-03-31', '--api', stack.api], {}, io),
+  ];
+
+  // Assess
+  const text = out.join('');
+  expect(codes).toEqual([0, 0, 0]);
+  for (const phrase of ['tiếp nhận 11.701 hồ sơ', '8.979 hồ sơ', '2.722 hồ sơ', '3.557/4.709 hồ sơ', '75,5%', '67.170.000 đồng', '1.686/1.754 hồ sơ', '96,1%', '22.778.000 đồng']) {
+    expect(text).toContain(phrase);
+  }
+});

@@ -1,0 +1,253 @@
+/**
+ * In-memory fakes of OUR alert ports (never of the AWS SDK), for the unit tests of the scan, the
+ * delivery and the handlers. They keep the adapters' contracts: conditional marks keyed on version
+ * and due date, idempotent ledger items, leases, once-only settled slots.
+ */
+import {
+  MailRefusedError,
+  type AlertLedger,
+  type AlertLevel,
+  type AlertMailer,
+  type AlertMark,
+  type AlertQueue,
+  type AlertQueueMessage,
+  type AlertRunState,
+  type DueAlert,
+  type OutgoingEmail,
+  type RunManifest,
+  type SlotOutcome,
+  type StoredDossier,
+} from '../../functions/core/ports';
+import type { ScanStore } from '../../functions/core/scan';
+import { dossierKey, type DossierRecord } from '../../functions/core/types';
+
+/** A portal record with everything filled in (the applicant's identifiers included, on purpose). */
+export function record(over: Partial<DossierRecord> = {}): DossierRecord {
+  return {
+    code: '000.00.12.H57-240401-0003',
+    procedureCode: '1.001193',
+    procedureName: 'Thủ tục đăng ký khai sinh',
+    fieldCode: 'HT',
+    fieldName: 'Hộ tịch',
+    channel: 'online',
+    receivedAt: '2024-04-01T08:15:00+07:00',
+    dueAt: '2024-04-03T17:00:00+07:00',
+    status: 2,
+    version: '20240401081500',
+    updatedAt: '2024-04-01T08:15:00+07:00',
+    applicant: { name: 'Nguyễn Thị Hồng', idNumber: '074190001234', phone: '0912345678', email: 'hong@example.vn' },
+    summary: null,
+    unit: 'Bộ phận Tư pháp - Hộ tịch',
+    returnedAt: null,
+    finishedAt: null,
+    refusedAt: null,
+    returnBy: 'desk',
+    fees: [],
+    feeTotal: 0,
+    supplements: [],
+    onlinePayable: null,
+    digitised: null,
+    subjectType: null,
+    note: null,
+    ...over,
+  };
+}
+
+/** A due alert as the scan would queue it. */
+export function alert(over: Partial<DueAlert> = {}): DueAlert {
+  return {
+    runId: '20240404090000-aaaaaaaa',
+    level: 'overdue',
+    code: '000.00.12.H57-240401-0003',
+    procedureName: 'Thủ tục đăng ký khai sinh',
+    fieldCode: 'HT',
+    fieldName: 'Hộ tịch',
+    dueAt: '2024-04-03T17:00:00+07:00',
+    workingDaysOverdue: 1,
+    unit: 'Bộ phận Tư pháp - Hộ tịch',
+    receivedAt: '2024-04-01T08:15:00+07:00',
+    ...over,
+  };
+}
+
+type Place = 'due' | 'overdue' | null;
+
+/** The dossier store as the scan and the digest see it: the due index with its two partitions. */
+export class FakeStore implements ScanStore {
+  readonly dossiers = new Map<string, { dossier: StoredDossier; place: Place }>();
+  readonly calls: string[] = [];
+
+  /** Offers a record as the real store does: newest wins; open with a due date → due partition. */
+  put(rec: DossierRecord): void {
+    const key = dossierKey(rec.code);
+    const old = this.dossiers.get(key);
+    if (old?.dossier.record && old.dossier.record.version >= rec.version) return;
+    const open = rec.status === 2 || rec.status === 4;
+    this.dossiers.set(key, {
+      dossier: { key, code: rec.code, dueAt: rec.dueAt, record: rec, payments: [], postal: [], alerts: old?.dossier.alerts ?? { overdue: null, soon: null } },
+      place: open && rec.dueAt ? 'due' : null,
+    });
+  }
+
+  get(code: string) {
+    return this.dossiers.get(dossierKey(code))!;
+  }
+
+  async *listDueBy(until: string): AsyncIterable<StoredDossier> {
+    const list = [...this.dossiers.values()]
+      .filter((d) => d.place === 'due' && Date.parse(d.dossier.dueAt!) <= Date.parse(until))
+      .sort((a, b) => Date.parse(a.dossier.dueAt!) - Date.parse(b.dossier.dueAt!));
+    for (const d of list) yield structuredClone(d.dossier);
+  }
+
+  async *listAlertedOverdue(): AsyncIterable<StoredDossier> {
+    for (const d of this.dossiers.values()) if (d.place === 'overdue') yield structuredClone(d.dossier);
+  }
+
+  async markAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<boolean> {
+    this.calls.push(`mark ${level} ${key}`);
+    const d = this.dossiers.get(key);
+    if (!d || d.dossier.record?.version !== version || d.dossier.alerts[level]?.dueAt === mark.dueAt) return false;
+    d.dossier.alerts[level] = { ...mark };
+    if (level === 'overdue') d.place = 'overdue';
+    return true;
+  }
+
+  async dropFromDueIndex(key: string, version: string): Promise<void> {
+    this.calls.push(`drop ${key}`);
+    const d = this.dossiers.get(key);
+    if (d && d.dossier.record?.version === version) d.place = null;
+  }
+
+  async unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void> {
+    this.calls.push(`unmark ${level} ${key}`);
+    const d = this.dossiers.get(key);
+    const m = d?.dossier.alerts[level];
+    if (!d || !m || m.dueAt !== mark.dueAt || m.at !== mark.at) return;
+    d.dossier.alerts[level] = null;
+    if (level === 'overdue' && d.dossier.record?.version === version) d.place = 'due';
+  }
+
+  async keepAsOverdue(key: string, version: string): Promise<void> {
+    this.calls.push(`keep ${key}`);
+    const d = this.dossiers.get(key);
+    if (d && d.dossier.record?.version === version && d.place) d.place = 'overdue';
+  }
+}
+
+/** The alert queue: keeps what it was given; `failAfter` makes it refuse from the n-th message on. */
+export class FakeQueue implements AlertQueue {
+  readonly sent: AlertQueueMessage[] = [];
+  failAfter = Infinity;
+
+  async send(messages: AlertQueueMessage[]): Promise<{ unsent: AlertQueueMessage[]; error: unknown }> {
+    const unsent: AlertQueueMessage[] = [];
+    for (const m of messages) {
+      if (this.sent.length >= this.failAfter) unsent.push(m);
+      else this.sent.push(m);
+    }
+    return { unsent, error: unsent.length ? new Error('queue down') : null };
+  }
+
+  alerts(): DueAlert[] {
+    return this.sent.flatMap((m) => (m.kind === 'alert' ? [m.alert] : []));
+  }
+
+  /** Takes everything queued so far (as a consumer would). */
+  drain(): AlertQueueMessage[] {
+    return this.sent.splice(0, this.sent.length);
+  }
+}
+
+interface FakeRun {
+  manifest: RunManifest | null;
+  alerts: Map<string, DueAlert>;
+  leases: Map<string, { owner: string; until: number }>;
+  settled: Map<string, SlotOutcome>;
+  closedAt: string | null;
+}
+
+/** The ledger. */
+export class FakeLedger implements AlertLedger {
+  readonly runs = new Map<string, FakeRun>();
+  readonly open = new Map<string, string>();
+  failRecord = false;
+  clock = () => Date.now();
+
+  private run(runId: string): FakeRun {
+    let r = this.runs.get(runId);
+    if (!r) {
+      r = { manifest: null, alerts: new Map(), leases: new Map(), settled: new Map(), closedAt: null };
+      this.runs.set(runId, r);
+    }
+    return r;
+  }
+
+  async openRun(manifest: RunManifest): Promise<void> {
+    this.run(manifest.runId).manifest = structuredClone(manifest);
+    this.open.set(manifest.runId, manifest.startedAt);
+  }
+
+  async amendRun(runId: string, counts: Record<AlertLevel, number>): Promise<void> {
+    const r = this.run(runId);
+    if (r.manifest) r.manifest.counts = { ...counts };
+  }
+
+  async recordAlerts(alerts: DueAlert[]): Promise<void> {
+    if (this.failRecord) throw new Error('ledger down');
+    for (const a of alerts) this.run(a.runId).alerts.set(`${a.level}#${dossierKey(a.code)}`, structuredClone(a));
+  }
+
+  async loadRun(runId: string): Promise<AlertRunState> {
+    const r = this.run(runId);
+    return {
+      manifest: r.manifest ? structuredClone(r.manifest) : null,
+      alerts: [...r.alerts.values()].map((a) => structuredClone(a)),
+      settled: new Set(r.settled.keys()),
+      closed: r.closedAt !== null,
+    };
+  }
+
+  async claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<boolean> {
+    const r = this.run(runId);
+    const lease = r.leases.get(slot);
+    if (lease && lease.until >= this.clock() && lease.owner !== owner) return false;
+    r.leases.set(slot, { owner, until: untilMs });
+    return true;
+  }
+
+  async releaseSlot(runId: string, slot: string, owner: string): Promise<void> {
+    const r = this.run(runId);
+    if (r.leases.get(slot)?.owner === owner) r.leases.delete(slot);
+  }
+
+  async settleSlot(runId: string, slot: string, outcome: SlotOutcome): Promise<boolean> {
+    const r = this.run(runId);
+    if (r.settled.has(slot)) return false;
+    r.settled.set(slot, outcome);
+    return true;
+  }
+
+  async closeRun(runId: string, at: string): Promise<void> {
+    this.run(runId).closedAt = at;
+    this.open.delete(runId);
+  }
+
+  async listOpenRuns(): Promise<{ runId: string; startedAt: string }[]> {
+    return [...this.open.entries()].map(([runId, startedAt]) => ({ runId, startedAt }));
+  }
+}
+
+/** The mailer: records what it sent; `down` makes it fail like an unreachable SES. */
+export class FakeMailer implements AlertMailer {
+  readonly sent: OutgoingEmail[] = [];
+  down = false;
+  refuse = new Set<string>();
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
+    if (this.refuse.has(email.to)) throw new MailRefusedError(`Email address is not verified: ${email.to}`);
+    this.sent.push(email);
+    return { messageId: `m-${this.sent.length}` };
+  }
+}

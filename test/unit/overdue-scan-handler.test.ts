@@ -1,0 +1,172 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { logger } from '../../functions/adapters/logger';
+import { dailyDigest } from '../../functions/handlers/daily-digest';
+import { isScheduledEvent, overdueScan, scanClock } from '../../functions/handlers/overdue-scan';
+import { FakeLedger, FakeMailer, FakeQueue, FakeStore, record } from './alert-fakes';
+
+beforeAll(() => logger.setLogLevel('SILENT'));
+
+const REAL_NOW = Date.parse('2024-04-04T09:00:00+07:00');
+
+function post(body?: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /admin/overdue-scan',
+    rawPath: '/admin/overdue-scan',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    requestContext: { requestId: 'r1' } as APIGatewayProxyEventV2['requestContext'],
+    isBase64Encoded: false,
+    ...(body === undefined ? {} : { body }),
+  };
+}
+
+function ward(): FakeStore {
+  const store = new FakeStore();
+  store.put(record({ code: '000.00.12.H57-240401-0001', dueAt: '2024-04-03T17:00:00+07:00' }));
+  store.put(record({ code: '000.00.12.H57-240401-0002', dueAt: '2024-04-05T10:00:00+07:00' }));
+  store.put(record({ code: '000.00.12.H57-240401-0003', dueAt: '2024-04-20T10:00:00+07:00' }));
+  return store;
+}
+
+describe('scan clock of POST /admin/overdue-scan', () => {
+  it.each([
+    ['no body', undefined, '2024-04-04T09:00:00+07:00'],
+    ['an empty body', '', '2024-04-04T09:00:00+07:00'],
+    ['an empty object', '{}', '2024-04-04T09:00:00+07:00'],
+    ['now with +07:00', '{"now":"2024-04-10T08:30:00+07:00"}', '2024-04-10T08:30:00+07:00'],
+    ['now in UTC', '{"now":"2024-04-10T01:30:00Z"}', '2024-04-10T08:30:00+07:00'],
+  ])('with %s reads %s', (_what, body, expected) => {
+    // Act
+    const now = scanClock(post(body), REAL_NOW);
+
+    // Assess
+    expect(now).toBe(expected);
+  });
+
+  it.each([
+    ['a date without time', '{"now":"2024-04-10"}', 'now'],
+    ['no offset', '{"now":"2024-04-10T08:30:00"}', 'now'],
+    ['a number', '{"now":1712710200}', 'now'],
+    ['not a date', '{"now":"tomorrow"}', 'now'],
+    ['not JSON', '{now:', ''],
+    ['an array', '[]', ''],
+  ])('rejects %s with 400 invalid_payload naming "%s"', async (_what, body, path) => {
+    // Prepare
+    const handler = overdueScan(() => ({ store: ward(), ledger: new FakeLedger(), queue: new FakeQueue() }), () => REAL_NOW);
+
+    // Act
+    const res = (await handler(post(body))) as { statusCode: number; body: string };
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    const error = JSON.parse(res.body).error;
+    expect(error.code).toBe('invalid_payload');
+    expect(error.details[0].path).toBe(path);
+  });
+});
+
+describe('overdue-scan handler', () => {
+  it('answers 200 with scanned, flagged and alertsQueued, and 0 flagged on a repeat', async () => {
+    // Prepare
+    const store = ward();
+    const ledger = new FakeLedger();
+    const queue = new FakeQueue();
+    const handler = overdueScan(() => ({ store, ledger, queue }), () => REAL_NOW);
+
+    // Act
+    const first = (await handler(post('{"now":"2024-04-04T09:00:00+07:00"}'))) as { statusCode: number; body: string; headers: Record<string, string> };
+    const second = (await handler(post('{"now":"2024-04-04T09:00:00+07:00"}'))) as { statusCode: number; body: string };
+
+    // Assess
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(first.body)).toEqual({ scanned: 2, flagged: 2, alertsQueued: 2 });
+    expect(JSON.parse(second.body)).toEqual({ scanned: 1, flagged: 0, alertsQueued: 0 });
+  });
+
+  it('answers 503 when the alert queue is down, and the alerts stay claimable', async () => {
+    // Prepare
+    const store = ward();
+    const queue = new FakeQueue();
+    queue.failAfter = 0;
+    const handler = overdueScan(() => ({ store, ledger: new FakeLedger(), queue }), () => REAL_NOW);
+
+    // Act
+    const res = (await handler(post())) as { statusCode: number; body: string };
+
+    // Assess
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body).error.code).toBe('queue_unavailable');
+    expect(store.get('000.00.12.H57-240401-0001').dossier.alerts.overdue).toBeNull();
+  });
+
+  it.each([
+    ['EventBridge', { 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2024-04-04T02:00:00Z', detail: {} }],
+    ['EventBridge Scheduler', { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2024-04-04T02:00:00Z', detail: {} }],
+  ])('runs on a %s scheduled event at its time and answers the counts', async (_what, event) => {
+    // Prepare
+    const queue = new FakeQueue();
+    const handler = overdueScan(() => ({ store: ward(), ledger: new FakeLedger(), queue }), () => Date.parse('2030-01-01T00:00:00Z'));
+
+    // Act
+    const out = await handler(event);
+
+    // Assess
+    expect(isScheduledEvent(event)).toBe(true);
+    expect(out).toEqual({ scanned: 2, flagged: 2, alertsQueued: 2 });
+    expect(queue.alerts().map((a) => a.runId.slice(0, 14))).toEqual(['20240404090000', '20240404090000']);
+  });
+
+  it('throws on a scheduled run that cannot queue, so the schedule retries and alarms', async () => {
+    // Prepare
+    const queue = new FakeQueue();
+    queue.failAfter = 0;
+    const handler = overdueScan(() => ({ store: ward(), ledger: new FakeLedger(), queue }), () => REAL_NOW);
+
+    // Act
+    const attempt = handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2024-04-04T02:00:00Z' });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/queued 0 of 2/);
+  });
+
+  it('does not take an HTTP request for a scheduled event', () => {
+    // Assess
+    expect(isScheduledEvent(post('{}'))).toBe(false);
+  });
+});
+
+describe('daily digest', () => {
+  it('mails every overdue open dossier, alerted or not yet, to each default recipient once a day', async () => {
+    // Prepare
+    const store = ward();
+    store.put(record({ code: '000.00.12.H57-240401-0004', dueAt: '2024-04-02T17:00:00+07:00', fieldName: 'Đất đai', unit: null }));
+    store.put(record({ code: '000.00.12.H57-240401-0005', dueAt: '2024-04-01T17:00:00+07:00', status: 9 })); // finished
+    const ledger = new FakeLedger();
+    const alerted = store.get('000.00.12.H57-240401-0001');
+    await store.markAlerted(alerted.dossier.key, alerted.dossier.record!.version, 'overdue', { dueAt: alerted.dossier.dueAt!, at: '2024-04-04T08:00:00+07:00' });
+    const mailer = new FakeMailer();
+    const recipients = { default: ['chutich@binhan.local', 'phochutich@binhan.local', 'CHUTICH@binhan.local'], byField: { HT: ['tuphap@binhan.local'] } };
+    const digest = dailyDigest(() => ({ store, ledger, mailer, recipients }), () => Date.parse('2024-04-05T07:30:00+07:00'));
+    const tick = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2024-04-05T00:30:00Z' };
+
+    // Act
+    const out = await digest(tick);
+    const again = await digest(tick);
+
+    // Assess
+    expect(out).toEqual({ overdue: 2, recipients: 2, sent: 2 });
+    expect(again).toEqual({ overdue: 2, recipients: 2, sent: 0 });
+    expect(mailer.sent.map((e) => e.to)).toEqual(['chutich@binhan.local', 'phochutich@binhan.local']);
+    const email = mailer.sent[0];
+    expect(email.subject).toBe('[Một cửa] Báo cáo hồ sơ quá hạn ngày 05/04/2024');
+    expect(email.text).toContain('000.00.12.H57-240401-0001');
+    expect(email.text).toContain('000.00.12.H57-240401-0004');
+    expect(email.text).not.toContain('000.00.12.H57-240401-0005');
+    expect(email.text).toContain('- Hộ tịch: 1 hồ sơ');
+    expect(email.text).toContain('- Đất đai: 1 hồ sơ');
+    expect(email.text).not.toContain('074190001234');
+    expect(email.text).not.toContain('0912345678');
+  });
+});
