@@ -195,40 +195,35 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     await mapLimit([...lanes.values()], WRITE_CONCURRENCY, async (lane) => {
       for (const i of lane) outcomes[i] = await this.offerRecord(records[i].record, hashes[i]);
     });
-    const at = new Date(this.now()).toISOString();
-    await this.batchPut(
-      records.map((r, i) => ({
-        pk: { S: dossierPk(dossierKey(r.record.code)) },
-        sk: { S: `R#${r.record.version}#${hashes[i].slice(0, 16)}` },
-        ver: { S: r.record.version },
-        hash: { S: hashes[i] },
-        raw: { S: JSON.stringify(r.raw) },
-        storedAt: { S: at },
-      })),
-    );
     return outcomes;
   }
 
   private async offerRecord(record: DossierRecord, hash: string): Promise<Outcome> {
     const key = dossierKey(record.code);
     const due = this.dueOf(record);
+    const seenAs = `${record.version}#${hash.slice(0, 16)}`;
     const values: Record<string, unknown> = {
       ':code': record.code,
       ':rec': record,
       ':ver': record.version,
       ':hash': hash,
+      ':seen': new Set([seenAs]),
       ':due': due,
       ':g2pk': `RCV#${vnDate(record.receivedAt).slice(0, 7)}`,
       ':g2sk': `${record.receivedAt}#${key}`,
     };
     let update = 'SET #c = :code, #r = :rec, #v = :ver, #h = :hash, #d = :due, g2pk = :g2pk, g2sk = :g2sk';
+    let remove = '';
     if (OPEN_STATUSES.has(record.status) && due) {
       update += ', g1pk = :g1pk, g1sk = :g1sk';
       values[':g1pk'] = `DUE#${dueShard(key)}`;
       values[':g1sk'] = `${new Date(instantMs(due)).toISOString()}#${key}`;
     } else {
-      update += ' REMOVE g1pk, g1sk';
+      remove = ' REMOVE g1pk, g1sk';
     }
+    // The versions seen (NgayCapNhat and content), so a late repeat of an older one is told apart
+    // from a stale record without a history item per version: the raw log keeps the records.
+    update += `${remove} ADD #s :seen`;
     try {
       await this.send(
         new UpdateItemCommand({
@@ -237,7 +232,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
           UpdateExpression: update,
           ConditionExpression: 'attribute_not_exists(#v) OR #v < :ver',
           // Every attribute by placeholder: `hash` is a reserved word, and others may become one.
-          ExpressionAttributeNames: { '#c': 'code', '#r': 'rec', '#v': 'ver', '#h': 'hash', '#d': 'dueAt' },
+          ExpressionAttributeNames: { '#c': 'code', '#r': 'rec', '#v': 'ver', '#h': 'hash', '#d': 'dueAt', '#s': 'seen' },
           ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
         }),
       );
@@ -245,26 +240,24 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
     }
-    // Not newer than what is stored: the same version again, an older one seen before, or stale.
-    const current = await this.send<{ Item?: Item }>(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-        ProjectionExpression: '#v, #h',
-        ExpressionAttributeNames: { '#v': 'ver', '#h': 'hash' },
-        ConsistentRead: true,
-      }),
-    );
-    if (current.Item?.ver?.S === record.version && current.Item?.hash?.S === hash) return 'duplicate';
-    const seen = await this.send<{ Item?: Item }>(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: { pk: { S: dossierPk(key) }, sk: { S: `R#${record.version}#${hash.slice(0, 16)}` } },
-        ProjectionExpression: 'pk',
-        ConsistentRead: true,
-      }),
-    );
-    return seen.Item ? 'duplicate' : 'stale';
+    // Not newer than what is stored: a version seen before (duplicate) or not (stale, and from now
+    // on seen). One conditional write decides it, with no read.
+    try {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+          UpdateExpression: 'ADD #s :seen',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(#s, :one)',
+          ExpressionAttributeNames: { '#s': 'seen' },
+          ExpressionAttributeValues: { ':seen': { SS: [seenAs] }, ':one': { S: seenAs } },
+        }),
+      );
+      return 'stale';
+    } catch (err) {
+      if (isConditionFailure(err)) return 'duplicate';
+      throw err;
+    }
   }
 
   async offerSteps(steps: ProgressStep[]): Promise<Outcome[]> {

@@ -3,8 +3,8 @@
  * creation and the store adapter. Changing a name here is a data migration: a test pins them.
  *
  * Items (pk / sk):
- *   D#<key> / A                 the dossier: newest portal record, payments, postal events, alert marks
- *   D#<key> / R#<ver>#<hash>    one portal record version as received (history, for audit and rebuild)
+ *   D#<key> / A                 the dossier: newest portal record, the versions seen (`seen`),
+ *                               payments (P#…), postal events (E#…), alert marks
  *   D#<key> / S#<at>#<status>   one progress step (timeline)
  *   RAW#<yyyy-MM-dd> / <iso>#<deliveryId>#<chunk>   an inbound message as received (gzip, chunked)
  *   RUN#<runId> / M | A#… | L#… | S#…   an alert scan run: manifest, alerts received, email leases,

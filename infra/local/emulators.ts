@@ -39,6 +39,8 @@ const CHILD_START_TIMEOUT_MS = 15_000;
 const CHILD_STOP_TIMEOUT_MS = 5_000;
 /** fauxqs's wiring (ESM, as fauxqs): imported here, or run as a child process under jest. */
 const SQS_SERVER = path.join(__dirname, 'sqs-server.mjs');
+const DYNAMO_SERVER = path.join(__dirname, 'dynamo-server.mjs');
+const LOCK_WAIT_MS = 5_000;
 
 // dynalite ships no types: what this module uses of it.
 type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => http.Server;
@@ -62,7 +64,7 @@ export interface DynamoEmulator {
  * once (`createTableMs: 0`), and creates the table of `TABLE` (default name `motcua-local`).
  */
 export async function startDynamo(
-  opts: { path?: string; port?: number; tableName?: string; createTable?: boolean } = {},
+  opts: { path?: string; port?: number; tableName?: string; createTable?: boolean; child?: boolean } = {},
 ): Promise<DynamoEmulator> {
   // dynalite reads the region once, for the ARNs it writes.
   process.env.AWS_REGION ??= REGION;
@@ -70,14 +72,24 @@ export async function startDynamo(
     await mkdir(opts.path, { recursive: true });
     await assertLevelDbFree(opts.path);
   }
-  const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await listen(server, opts.port ?? 0);
-  const endpoint = `http://${HOST}:${port}`;
+  let server: RunningServer;
+  if (opts.child) {
+    server = await startChildServer(DYNAMO_SERVER, { DYNAMO_PATH: opts.path ?? '', DYNAMODB_PORT: String(opts.port ?? 0), AWS_REGION: REGION }, 'dynalite');
+  } else {
+    const here = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const port = await listen(here, opts.port ?? 0);
+    server = {
+      endpoint: `http://${HOST}:${port}`,
+      port,
+      stop: () => new Promise<void>((resolve, reject) => here.close((err) => (err ? reject(err) : resolve()))),
+    };
+  }
+  const { endpoint, port } = server;
   const client = new DynamoDBClient({ region: REGION, endpoint, credentials: CREDENTIALS });
   const tableName = opts.tableName ?? TABLE_NAME;
   const stop = async () => {
     client.destroy();
-    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    await server.stop();
   };
   if (opts.createTable !== false) {
     try {
@@ -99,15 +111,22 @@ async function assertLevelDbFree(dir: string): Promise<void> {
   const levelPath = require.resolve('level', { paths: [path.dirname(require.resolve('dynalite'))] });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Level } = require(levelPath) as { Level: new (dir: string) => { open(): Promise<void>; close(): Promise<void> } };
-  const db = new Level(dir);
-  try {
-    await db.open();
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    if (cause?.code === 'LEVEL_LOCKED') throw new Error(`${dir} is in use by another process (another local stack on the same DATA_DIR?)`);
-    throw err;
+  // A previous stack's dynalite child may still be closing (its parent was killed a moment ago):
+  // give it a few seconds to let go of the lock before calling the directory taken.
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    const db = new Level(dir);
+    try {
+      await db.open();
+      await db.close();
+      return;
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      if (cause?.code !== 'LEVEL_LOCKED') throw err;
+      if (Date.now() > deadline) throw new Error(`${dir} is in use by another process (another local stack on the same DATA_DIR?)`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
-  await db.close();
 }
 
 export interface QueueInfo {
@@ -194,9 +213,14 @@ async function startFauxqsHere(port: number): Promise<RunningServer> {
   return mod.startSqsServer({ port, region: REGION });
 }
 
-async function startFauxqsChild(port: number): Promise<RunningServer> {
-  const child = spawn(process.execPath, [SQS_SERVER], {
-    env: { ...process.env, SQS_PORT: String(port), AWS_REGION: REGION },
+function startFauxqsChild(port: number): Promise<RunningServer> {
+  return startChildServer(SQS_SERVER, { SQS_PORT: String(port), AWS_REGION: REGION }, 'fauxqs');
+}
+
+/** Runs an emulator script as a child that prints `{"endpoint"}` when listening and ends with stdin. */
+async function startChildServer(script: string, env: Record<string, string>, label: string): Promise<RunningServer> {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -205,7 +229,7 @@ async function startFauxqsChild(port: number): Promise<RunningServer> {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
   const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`fauxqs child did not start in ${CHILD_START_TIMEOUT_MS} ms`)), CHILD_START_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(new Error(`${label} child did not start in ${CHILD_START_TIMEOUT_MS} ms`)), CHILD_START_TIMEOUT_MS);
     const lines = createInterface({ input: child.stdout });
     function fail(err: Error) {
       clearTimeout(timer);
@@ -217,10 +241,10 @@ async function startFauxqsChild(port: number): Promise<RunningServer> {
       try {
         resolve(JSON.parse(line).endpoint);
       } catch {
-        fail(new Error(`unexpected first line from the fauxqs child: ${line}`));
+        fail(new Error(`unexpected first line from the ${label} child: ${line}`));
       }
     });
-    child.once('exit', (code, signal) => fail(new Error(`fauxqs child exited (${code ?? signal}) before it was ready`)));
+    child.once('exit', (code, signal) => fail(new Error(`${label} child exited (${code ?? signal}) before it was ready`)));
   });
   child.stdout.resume();
   const actual = Number(new URL(endpoint).port);

@@ -61,7 +61,8 @@ export async function startLocalStack(settings: LocalSettings, log: Log): Promis
     // Before dynalite starts: it stamps the region into the ARNs it stores.
     process.env.AWS_REGION = REGION;
 
-    const dynamo = await startDynamo({ path: path.join(settings.dataDir, 'dynamodb'), port: settings.dynamoPort, tableName: TABLE_NAME });
+    // In its own process: the emulator and the handlers then each have a core of their own.
+    const dynamo = await startDynamo({ path: path.join(settings.dataDir, 'dynamodb'), port: settings.dynamoPort, tableName: TABLE_NAME, child: true });
     stops.push({ name: 'dynamodb', stop: dynamo.stop });
     lap('dynamodb');
     // fauxqs keeps its queues in memory only: messages still queued are lost on a restart.

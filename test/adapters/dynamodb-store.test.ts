@@ -93,25 +93,37 @@ describe('offerRecords', () => {
     expect(got?.dossier.record?.status).toBe(4);
   });
 
-  it('keeps each version in the history, and versions of one dossier in request order', async () => {
+  it('applies the versions of one dossier in request order within a batch', async () => {
     // Prepare
     const store = await freshStore();
     const versions = [1, 2, 3].map((i) => record({ status: 4, version: `2024040110000${i}`, note: `v${i}` }));
 
     // Act
     const outcomes = await store.offerRecords(versions.map((r) => ({ record: r, raw: { GhiChu: r.note } })));
+    const reversed = await store.offerRecords([...versions].reverse().map((r) => ({ record: r, raw: {} })));
 
     // Assess
     expect(outcomes).toEqual(['applied', 'applied', 'applied']);
-    const history = await dynamo.client.send(new QueryCommand({
-      TableName: `store-${tableNo}`, KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
-      ExpressionAttributeValues: { ':p': { S: `D#${dossierKey(versions[0].code)}` }, ':r': { S: 'R#' } },
-    }));
-    expect(history.Items?.map((i) => JSON.parse(i.raw.S!).GhiChu)).toEqual(['v1', 'v2', 'v3']);
+    expect(reversed).toEqual(['duplicate', 'duplicate', 'duplicate']);
     expect((await store.getDossier(dossierKey(versions[0].code)))?.dossier.record?.note).toBe('v3');
   });
 
-  it('writes one UpdateItem per record and one BatchWriteItem per 25 history items', async () => {
+  it('answers a stale record as duplicate when it comes again', async () => {
+    // Prepare
+    const store = await freshStore();
+    await store.offerRecords([{ record: record({ version: '20240402000000' }), raw: {} }]);
+    const older = record({ status: 1, version: '20240401000000' });
+
+    // Act
+    const first = await store.offerRecords([{ record: older, raw: {} }]);
+    const again = await store.offerRecords([{ record: older, raw: {} }]);
+
+    // Assess
+    expect(first).toEqual(['stale']);
+    expect(again).toEqual(['duplicate']);
+  });
+
+  it('writes one UpdateItem per new record and reads nothing first', async () => {
     // Prepare
     const store = await freshStore();
     const records = Array.from({ length: 100 }, (_, i) => ({
@@ -123,7 +135,7 @@ describe('offerRecords', () => {
     await store.offerRecords(records);
 
     // Assess
-    expect(store.writeRequests).toEqual({ put: 0, update: 100, batch: 4 });
+    expect(store.writeRequests).toEqual({ put: 0, update: 100, batch: 0 });
   });
 });
 

@@ -14,7 +14,7 @@ import { adminGet, LOCAL_SECRETS, request, signedPost, startStack, type Stack } 
 
 // Independent signers, written from CONTRACT 3.3 / 3.4 (not the adapters under test).
 const PAYGOV_FIELDS = ['LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich'];
-function paygovSigned(m: Record<string, unknown>, secret: string = LOCAL_SECRETS.PAYGOV_SECRET) {
+function paygovSigned(m: Record<string, unknown>, secret: string = LOCAL_SECRETS.PAYGOV_SECRET): Record<string, unknown> {
   const MaXacThuc = createHash('sha256').update([...PAYGOV_FIELDS.map((k) => String(m[k])), secret].join('|'), 'utf8').digest('hex');
   return { ...m, MaXacThuc };
 }
