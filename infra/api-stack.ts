@@ -448,6 +448,10 @@ export class MotcuaApiStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: props.table.tableName, description: 'The dossier table' });
     new CfnOutput(this, 'AlertQueueUrl', { value: props.alertQueue.queueUrl, description: 'The alert queue' });
+    new CfnOutput(this, 'SecretArn', {
+      value: props.secret.secretArn,
+      description: 'Put PORTAL_SECRET, POSTAL_SECRET, PAYGOV_SECRET, VNPAY_HASH_SECRET here (JSON) after the first deploy',
+    });
     new CfnOutput(this, 'AdminInvokePolicyArn', {
       value: adminPolicy.managedPolicyArn,
       description: 'Attach to the IAM identities allowed to call the admin routes',
