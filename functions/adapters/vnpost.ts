@@ -15,7 +15,7 @@
  * - postOffice and note may be missing, null or blank (all become null).
  * - Keys the contract does not name are ignored, so VNPost can add fields without breaking us.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../core/portal';
 import { normaliseIso, parseCompact } from '../core/time';
 import type { PostalEvent, PostalEventType } from '../core/types';
