@@ -489,6 +489,75 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       }
     }
   }
+
+  // ---- Rebuild from the raw log (`functions/cli/rebuild-dossier.ts`) ----
+
+  /**
+   * Replaces the dossier item by one holding only its code and the alert marks `alerts`, provided
+   * the stored marks are still those (false otherwise: a scan marked it since they were read). The
+   * rebuild's first write: the marks survive it, so no alert is sent twice while the item refills.
+   */
+  async resetDossierItem(key: string, code: string, alerts: StoredDossier['alerts']): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const conditions: string[] = [];
+    const item: Record<string, unknown> = { pk: dossierPk(key), sk: STATE_SK, code };
+    for (const level of ['overdue', 'soon'] as const) {
+      const attr = ALERT_ATTR[level];
+      const mark = alerts[level];
+      names[`#${level}`] = attr;
+      if (!mark) {
+        conditions.push(`attribute_not_exists(#${level})`);
+        continue;
+      }
+      item[attr] = mark;
+      Object.assign(names, { '#due': 'dueAt', '#at': 'at' });
+      Object.assign(values, { [`:${level}Due`]: mark.dueAt, [`:${level}At`]: mark.at });
+      conditions.push(`(#${level}.#due = :${level}Due AND #${level}.#at = :${level}At)`);
+    }
+    try {
+      await this.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall(item, { removeUndefinedValues: true }),
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: marshall(values) } : {}),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** A dossier's progress steps, also while its dossier item is missing (`getDossier` is null then). */
+  async listSteps(key: string): Promise<ProgressStep[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':pk': { S: dossierPk(key) }, ':s': { S: 'S#' } },
+      ConsistentRead: true,
+    });
+    return items.map((i) => unmarshall(i).step as ProgressStep);
+  }
+
+  /** Deletes progress step items (a rebuild drops those no raw message backs, or that differ from it). */
+  async deleteSteps(steps: ProgressStep[]): Promise<void> {
+    for (let i = 0; i < steps.length; i += BATCH_MAX) {
+      let requests: WriteRequest[] = steps.slice(i, i + BATCH_MAX).map((step) => ({
+        DeleteRequest: { Key: { pk: { S: dossierPk(dossierKey(step.code)) }, sk: { S: `S#${step.atRaw}#${step.status}` } } },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 5) throw new StoreUnavailableError('DynamoDB left deletes unprocessed after retries');
+        const out = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
+          new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = out.UnprocessedItems?.[this.table] ?? [];
+        if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
 }
 
 /** The overdue partition of the due index for a dossier (same shard as its `DUE#` one). */
