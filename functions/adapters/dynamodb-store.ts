@@ -143,9 +143,9 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   /** BatchWriteItem with the retries of unprocessed items that the API asks for. */
-  private async batchPut(items: Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += BATCH_MAX) {
-      let requests: WriteRequest[] = items.slice(i, i + BATCH_MAX).map((Item) => ({ PutRequest: { Item } }));
+  private async batchWrite(all: WriteRequest[]): Promise<void> {
+    for (let i = 0; i < all.length; i += BATCH_MAX) {
+      let requests = all.slice(i, i + BATCH_MAX);
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 5) throw new StoreUnavailableError('DynamoDB left items unprocessed after retries');
         const out = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
@@ -178,7 +178,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     if (items.length === 1) {
       await this.send(new PutItemCommand({ TableName: this.table, Item: items[0] }));
     } else {
-      await this.batchPut(items);
+      await this.batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
     }
   }
 
@@ -544,20 +544,11 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
 
   /** Deletes progress step items (a rebuild drops those no raw message backs, or that differ from it). */
   async deleteSteps(steps: ProgressStep[]): Promise<void> {
-    for (let i = 0; i < steps.length; i += BATCH_MAX) {
-      let requests: WriteRequest[] = steps.slice(i, i + BATCH_MAX).map((step) => ({
-        DeleteRequest: { Key: { pk: { S: dossierPk(dossierKey(step.code)) }, sk: { S: `S#${step.atRaw}#${step.status}` } } },
-      }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 5) throw new StoreUnavailableError('DynamoDB left deletes unprocessed after retries');
-        const out = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
-          new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
-        );
-        requests = out.UnprocessedItems?.[this.table] ?? [];
-        if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
-    }
+    await this.batchWrite(
+      steps.map((step) => ({ DeleteRequest: { Key: { pk: { S: dossierPk(dossierKey(step.code)) }, sk: { S: `S#${step.atRaw}#${step.status}` } } } })),
+    );
   }
+
 }
 
 /** The overdue partition of the due index for a dossier (same shard as its `DUE#` one). */
