@@ -142,6 +142,23 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     }
   }
 
+  /**
+   * A conditional UpdateItem of the dossier item: true when it was written, false when its
+   * condition failed (the answer the callers turn into duplicate, stale or "someone else did").
+   */
+  private async updateDossierIf(
+    key: string,
+    input: Pick<ConstructorParameters<typeof UpdateItemCommand>[0], 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+  ): Promise<boolean> {
+    try {
+      await this.send(new UpdateItemCommand({ TableName: this.table, Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } }, ...input }));
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   /** BatchWriteItem with the retries of unprocessed items that the API asks for. */
   private async batchWrite(all: WriteRequest[]): Promise<void> {
     for (let i = 0; i < all.length; i += BATCH_MAX) {
@@ -224,40 +241,23 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     // The versions seen (NgayCapNhat and content), so a late repeat of an older one is told apart
     // from a stale record without a history item per version: the raw log keeps the records.
     update += `${remove} ADD #s :seen`;
-    try {
-      await this.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-          UpdateExpression: update,
-          ConditionExpression: 'attribute_not_exists(#v) OR #v < :ver',
-          // Every attribute by placeholder: `hash` is a reserved word, and others may become one.
-          ExpressionAttributeNames: { '#c': 'code', '#r': 'rec', '#v': 'ver', '#h': 'hash', '#d': 'dueAt', '#s': 'seen' },
-          ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
-        }),
-      );
-      return 'applied';
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
+    const newer = await this.updateDossierIf(key, {
+      UpdateExpression: update,
+      ConditionExpression: 'attribute_not_exists(#v) OR #v < :ver',
+      // Every attribute by placeholder: `hash` is a reserved word, and others may become one.
+      ExpressionAttributeNames: { '#c': 'code', '#r': 'rec', '#v': 'ver', '#h': 'hash', '#d': 'dueAt', '#s': 'seen' },
+      ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+    });
+    if (newer) return 'applied';
     // Not newer than what is stored: a version seen before (duplicate) or not (stale, and from now
     // on seen). One conditional write decides it, with no read.
-    try {
-      await this.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-          UpdateExpression: 'ADD #s :seen',
-          ConditionExpression: 'attribute_exists(pk) AND NOT contains(#s, :one)',
-          ExpressionAttributeNames: { '#s': 'seen' },
-          ExpressionAttributeValues: { ':seen': { SS: [seenAs] }, ':one': { S: seenAs } },
-        }),
-      );
-      return 'stale';
-    } catch (err) {
-      if (isConditionFailure(err)) return 'duplicate';
-      throw err;
-    }
+    const unseen = await this.updateDossierIf(key, {
+      UpdateExpression: 'ADD #s :seen',
+      ConditionExpression: 'attribute_exists(pk) AND NOT contains(#s, :one)',
+      ExpressionAttributeNames: { '#s': 'seen' },
+      ExpressionAttributeValues: { ':seen': { SS: [seenAs] }, ':one': { S: seenAs } },
+    });
+    return unseen ? 'stale' : 'duplicate';
   }
 
   async offerSteps(steps: ProgressStep[]): Promise<Outcome[]> {
@@ -289,22 +289,13 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       update += ', #c = if_not_exists(#c, :code)';
       values[':code'] = code;
     }
-    try {
-      await this.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-          UpdateExpression: update,
-          ConditionExpression: 'attribute_not_exists(#a)',
-          ExpressionAttributeNames: code ? { '#a': attr, '#c': 'code' } : { '#a': attr },
-          ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
-        }),
-      );
-      return 'applied';
-    } catch (err) {
-      if (isConditionFailure(err)) return 'duplicate';
-      throw err;
-    }
+    const added = await this.updateDossierIf(key, {
+      UpdateExpression: update,
+      ConditionExpression: 'attribute_not_exists(#a)',
+      ExpressionAttributeNames: code ? { '#a': attr, '#c': 'code' } : { '#a': attr },
+      ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+    });
+    return added ? 'applied' : 'duplicate';
   }
 
   offerPayment(payment: Payment): Promise<Outcome> {
@@ -390,39 +381,22 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     // Overdue: out of the scan's partitions (nothing left to send), into the overdue partition of
     // the same index, where the daily digest finds it (see `listAlertedOverdue`).
     if (level === 'overdue') Object.assign(values, { ':park': overduePk(key), ':psk': dueSk(key, mark.dueAt) });
-    try {
-      await this.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-          UpdateExpression: level === 'overdue' ? 'SET #m = :m, g1pk = :park, g1sk = :psk' : 'SET #m = :m',
-          ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
-          ExpressionAttributeNames: { '#m': attr, '#v': 'ver', '#d': 'dueAt' },
-          ExpressionAttributeValues: marshall(values),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return this.updateDossierIf(key, {
+      UpdateExpression: level === 'overdue' ? 'SET #m = :m, g1pk = :park, g1sk = :psk' : 'SET #m = :m',
+      ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
+      ExpressionAttributeNames: { '#m': attr, '#v': 'ver', '#d': 'dueAt' },
+      ExpressionAttributeValues: marshall(values),
+    });
   }
 
   async dropFromDueIndex(key: string, version: string): Promise<void> {
-    try {
-      await this.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-          UpdateExpression: 'REMOVE g1pk, g1sk',
-          ConditionExpression: '#v = :ver',
-          ExpressionAttributeNames: { '#v': 'ver' },
-          ExpressionAttributeValues: { ':ver': { S: version } },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err; // a newer record re-indexed it: leave it
-    }
+    // A failed condition means a newer record re-indexed the dossier itself: leave it.
+    await this.updateDossierIf(key, {
+      UpdateExpression: 'REMOVE g1pk, g1sk',
+      ConditionExpression: '#v = :ver',
+      ExpressionAttributeNames: { '#v': 'ver' },
+      ExpressionAttributeValues: { ':ver': { S: version } },
+    });
   }
 
   // ---- OverdueIndex: alerted-overdue dossiers stay findable for the daily digest ----
@@ -433,49 +407,31 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     const sameMark = '#m.#d = :due AND #m.#a = :at';
     const values = { ':due': mark.dueAt, ':at': mark.at };
     const update = (expression: string, condition: string, extra: Record<string, unknown>, extraNames: Record<string, string>) =>
-      this.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { ...names, ...extraNames },
-          ExpressionAttributeValues: marshall({ ...values, ...extra }),
-        }),
-      );
-    try {
-      if (level === 'soon') {
-        await update('REMOVE #m', sameMark, {}, {});
-        return;
-      }
-      try {
-        // Still the record it was claimed at: back into the scan's partition of the due index.
-        await update('REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk', `#v = :ver AND ${sameMark}`, { ':ver': version, ':due_pk': `DUE#${dueShard(key)}`, ':due_sk': dueSk(key, mark.dueAt) }, { '#v': 'ver' });
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-        // A newer record arrived since: it indexed the dossier itself; only the mark goes.
-        await update('REMOVE #m', sameMark, {}, {});
-      }
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err; // not our mark any more: leave it
+      this.updateDossierIf(key, {
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...names, ...extraNames },
+        ExpressionAttributeValues: marshall({ ...values, ...extra }),
+      });
+    // Each failed condition below means the mark is not ours any more: leave it.
+    if (level === 'soon') {
+      await update('REMOVE #m', sameMark, {}, {});
+      return;
     }
+    // Still the record it was claimed at: back into the scan's partition of the due index.
+    const reindexed = await update('REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk', `#v = :ver AND ${sameMark}`, { ':ver': version, ':due_pk': `DUE#${dueShard(key)}`, ':due_sk': dueSk(key, mark.dueAt) }, { '#v': 'ver' });
+    // Else a newer record arrived since: it indexed the dossier itself; only the mark goes.
+    if (!reindexed) await update('REMOVE #m', sameMark, {}, {});
   }
 
   async keepAsOverdue(key: string, version: string): Promise<void> {
-    try {
-      await this.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
-          UpdateExpression: 'SET g1pk = :park',
-          ConditionExpression: '#v = :ver AND attribute_exists(g1sk)',
-          ExpressionAttributeNames: { '#v': 'ver' },
-          ExpressionAttributeValues: { ':ver': { S: version }, ':park': { S: overduePk(key) } },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err; // a newer record re-indexed it: leave it
-    }
+    // A failed condition means a newer record re-indexed the dossier itself: leave it.
+    await this.updateDossierIf(key, {
+      UpdateExpression: 'SET g1pk = :park',
+      ConditionExpression: '#v = :ver AND attribute_exists(g1sk)',
+      ExpressionAttributeNames: { '#v': 'ver' },
+      ExpressionAttributeValues: { ':ver': { S: version }, ':park': { S: overduePk(key) } },
+    });
   }
 
   async *listAlertedOverdue(): AsyncIterable<StoredDossier> {
