@@ -36,6 +36,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
+import { METRICS_NAMESPACE, METRICS_SERVICE, REJECTED } from '../functions/adapters/metric-names';
 import { BACKGROUND, ROUTES, type RouteSpec } from './routes';
 import { HandlerFunction, type Invoker } from './constructs/handler-function';
 import { LOG_RETENTION, NOTIFIER_BATCHING_WINDOW, NOTIFIER_TIMEOUT } from './constructs/limits';
@@ -216,6 +217,14 @@ export class MotcuaApiStack extends Stack {
       description: 'Optional: an address subscribed to the alarm topic (confirm the SNS email). Empty: no subscription.',
       allowedPattern: '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
       constraintDescription: 'must be empty or an email address',
+    });
+    const overdueAlarmThreshold = new CfnParameter(this, 'OverdueAlarmThreshold', {
+      type: 'Number',
+      default: 0,
+      minValue: 0,
+      description:
+        'The OverdueOpen alarm fires when the daily digest counts more open overdue dossiers than this ' +
+        '(0: any overdue dossier).',
     });
 
     // --- Alarm topic ---
@@ -440,6 +449,39 @@ export class MotcuaApiStack extends Stack {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+
+    // --- Alarms on the pipeline's own metrics (EMF lines of the functions' logs, metrics.ts) ---
+    const pipelineMetric = (metricName: string, statistic: string, period: Duration, dimensions: Record<string, string> = {}) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: METRICS_SERVICE, ...dimensions },
+        statistic,
+        period,
+      });
+    new cloudwatch.Alarm(this, 'OverdueOpenAlarm', {
+      alarmDescription:
+        'motcua: the daily digest counted open dossiers past their appointment (OverdueOpen above the ' +
+        'OverdueAlarmThreshold parameter). The state follows the latest digest.',
+      // The digest writes the gauge once a day (07:30 Vietnam time): one day is its period.
+      metric: pipelineMetric('OverdueOpen', cloudwatch.Stats.MAXIMUM, Duration.days(1)),
+      threshold: overdueAlarmThreshold.valueAsNumber,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // Between two digests there is no data point: keep the state of the last one (a digest that
+      // did not run is the digest function's Errors alarm).
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    }).addAlarmAction(alarmAction);
+    new cloudwatch.Alarm(this, 'BadSignatureAlarm', {
+      alarmDescription:
+        'motcua: more than 20 requests with a bad signature in 5 minutes: someone is probing the webhooks, ' +
+        'or a sender signs with a secret that no longer matches ours.',
+      metric: pipelineMetric(REJECTED, cloudwatch.Stats.SUM, Duration.minutes(5), { Reason: 'bad_signature' }),
+      threshold: 20,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

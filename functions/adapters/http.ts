@@ -11,6 +11,7 @@ import { StoreUnavailableError } from '../core/ports';
 import { ValidationError } from '../core/portal';
 import { secretValues, type SecretName } from './config';
 import { logger } from './logger';
+import { countRejected } from './metrics';
 import { verifySignature } from './signature';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -48,21 +49,40 @@ export function rawBody(event: HttpEvent): Buffer {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
-/** The error answer of CONTRACT 3 for any error a handler throws. */
+/**
+ * An error answer never grows with the request: at most MAX_DETAILS details (a ValidationError's
+ * message gives the total), texts cut short. A 5 MiB body full of bad values would otherwise be
+ * echoed back larger than it came (escaped twice, listed twice), past Lambda's 6 MB response
+ * limit, and API Gateway would answer 500.
+ */
+const MAX_DETAILS = 100;
+const MAX_MESSAGE = 2000;
+const MAX_TEXT = 500;
+
+const clip = (text: string, max = MAX_TEXT): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+function errorBody(code: string, message: string, details?: readonly { path: string; message: string }[]) {
+  const shown = details?.slice(0, MAX_DETAILS).map((d) => ({ path: clip(d.path), message: clip(d.message) }));
+  return { error: { code, message: clip(message, MAX_MESSAGE), ...(shown ? { details: shown } : {}) } };
+}
+
+/** The error answer of CONTRACT 3 for any error a handler throws (counted as `Rejected` by its code). */
 export function errorResult(err: unknown): HttpResult {
   if (err instanceof HttpError) {
-    return json(err.statusCode, {
-      error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
-    });
+    countRejected(err.code);
+    return json(err.statusCode, errorBody(err.code, err.message, err.details));
   }
   if (err instanceof ValidationError) {
-    return json(400, { error: { code: 'invalid_payload', message: err.message, details: err.details } });
+    countRejected('invalid_payload');
+    return json(400, errorBody('invalid_payload', err.message, err.details));
   }
   if (err instanceof StoreUnavailableError) {
     logger.warn('store unavailable', { reason: err.message });
+    countRejected('store_unavailable');
     return json(503, { error: { code: 'store_unavailable', message: 'The store cannot take this message now; retry later.' } }, { 'retry-after': '5' });
   }
   logger.error('unhandled error', err as Error);
+  countRejected('internal');
   return json(500, { error: { code: 'internal', message: 'internal error' } });
 }
 

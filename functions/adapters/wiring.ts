@@ -14,12 +14,29 @@ import { readRecipients } from './recipients-config';
 import { SesMailer } from './ses-mailer';
 import { queueUrlFromArn, releaseNow, SqsAlertQueue } from './sqs-alert-queue';
 
+/**
+ * DynamoDB client settings of every handler. Without a request timeout the SDK waits for a
+ * silent DynamoDB (a stalled emulator, a black-holed connection) up to its 300 s socket default,
+ * far past the 29 s an API Gateway route gives its Lambda: the sender would get a gateway timeout
+ * after half a minute instead of the contract's quick 503 "retry later". So each attempt gets
+ * 1 s to connect and 3 s for the whole request and response (DynamoDB answers in milliseconds;
+ * a 1 MB query page or a 25-item batch stays well under that), and 3 attempts: a store that
+ * does not answer costs a sender about 10 s before its 503 (MaLoi / RspCode 99 for the payment
+ * platforms). `throwOnRequestTimeout` is needed: without it this SDK only logs a breached
+ * requestTimeout and keeps waiting. A timed-out write may still land later: every write of the
+ * store can be repeated safely (README, data model), so the sender's retry converges anyway.
+ */
+const DYNAMO_CLIENT_CONFIG = {
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+} as const;
+
 let store: DynamoDossierStore | null = null;
 
 /** The dossier store of this process (DynamoDB; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB locally). */
 export function dossierStore(): DynamoDossierStore {
   store ??= new DynamoDossierStore({
-    client: new DynamoDBClient({ maxAttempts: 3 }),
+    client: new DynamoDBClient(DYNAMO_CLIENT_CONFIG),
     tableName: env('TABLE_NAME'),
     dueAt: (record) => effectiveDueAt(record),
   });
@@ -34,9 +51,9 @@ let ledger: DynamoAlertLedger | null = null;
 let mailer: SesMailer | null = null;
 let recipients: Recipients | null = null;
 
-/** The DynamoDB client of the alert adapters. */
+/** The DynamoDB client of the alert adapters (the same bounded timeouts as the store's). */
 function dynamoClient(): DynamoDBClient {
-  dynamo ??= new DynamoDBClient({ maxAttempts: 3 });
+  dynamo ??= new DynamoDBClient(DYNAMO_CLIENT_CONFIG);
   return dynamo;
 }
 
@@ -69,10 +86,13 @@ export function alertLedger(): DynamoAlertLedger {
   return ledger;
 }
 
-/** The SES mailer, From ALERT_SENDER (AWS_ENDPOINT_URL_SES locally). Bounded timeouts: a hung SES must not eat the notifier's minute. */
+/**
+ * The SES mailer, From ALERT_SENDER (AWS_ENDPOINT_URL_SES locally). Bounded timeouts: a hung SES
+ * must not eat the notifier's minute (`throwOnRequestTimeout`: see DYNAMO_CLIENT_CONFIG).
+ */
 export function alertMailer(): SesMailer {
   mailer ??= new SesMailer(
-    new SESClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+    new SESClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true } }),
     env('ALERT_SENDER'),
   );
   return mailer;

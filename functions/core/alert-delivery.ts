@@ -21,9 +21,13 @@ import { toVnIso } from './time';
 
 /** A transient failure: some emails of the run could not be sent now; retry later. */
 export class DeliveryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Emails of the run this attempt did send (and settled) before giving up. */
+  readonly sent: number;
+
+  constructor(message: string, options?: { cause?: unknown; sent?: number }) {
     super(message, options);
     this.name = 'DeliveryError';
+    this.sent = options?.sent ?? 0;
   }
 }
 
@@ -105,7 +109,7 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
     await ledger.settleSlot(runId, group.slot, { outcome: 'sent', at: toVnIso(deps.now()), messageId, dossiers: group.alerts.length });
     sent++;
   }
-  if (failure) throw new DeliveryError(`run ${runId}: some emails could not be sent (${(failure as Error).message})`, { cause: failure });
+  if (failure) throw new DeliveryError(`run ${runId}: some emails could not be sent (${(failure as Error).message})`, { cause: failure, sent });
   if (busy === 0 && !run.closed) await ledger.closeRun(runId, toVnIso(deps.now()));
   return { state: 'delivered', sent, refused, busy, missing: Math.max(0, expected - received) };
 }

@@ -60,6 +60,13 @@ export type PortalMessage =
 /** The most records one message may carry (CONTRACT 3.2). */
 export const MAX_RECORDS = 500;
 
+/**
+ * The most items a list inside a record (DanhSachLePhi, DanhSachHoSoBoSung) may hold. A dossier has
+ * a handful of fees and supplements; without a bound, one 5 MiB request of `[0,0,…]` makes millions
+ * of validation issues (seconds of CPU, a stack overflow in the validator, a 500).
+ */
+export const MAX_LIST_ITEMS = 100;
+
 // ---- field schemas -------------------------------------------------------------------------
 // Zod's own messages ("Invalid input") tell the portal's integrators nothing, and they only see
 // the 400: each schema says what it expected instead, and a missing key always reads "required".
@@ -176,7 +183,19 @@ const dossierCode = z.string({ error: expected('a dossier code') }).check(
   z.regex(CODE_FORM, { error: 'expected a dossier code <agency code>-<yyMMdd>-<4+ digits>, e.g. 000.00.12.H57-240401-0003' }),
 );
 
-const list = <T extends z.ZodMiniType>(item: T) => then(z.nullish(z.array(item, { error: expected('a list') })), (v) => v ?? []);
+// The length is checked on the bare list first: the pipe stops there, before any item is parsed.
+const list = <T extends z.ZodMiniType>(item: T) =>
+  then(
+    z.nullish(
+      z.pipe(
+        z
+          .array(z.unknown(), { error: expected('a list') })
+          .check(z.maxLength(MAX_LIST_ITEMS, { error: `expected at most ${MAX_LIST_ITEMS} items` })),
+        z.array(item),
+      ),
+    ),
+    (v) => v ?? [],
+  );
 
 // ---- records -------------------------------------------------------------------------------
 
@@ -339,7 +358,8 @@ export function parsePortalMessage(json: unknown): PortalMessage {
 
   if (service === 'DongBoHoSoMC') {
     const parsed = dossierList.safeParse(data);
-    if (!parsed.success) details.push(...toDetails(parsed.error.issues, ['data']));
+    // A loop, not push(...spread): 500 records can carry more issues than a call has arguments.
+    if (!parsed.success) for (const d of toDetails(parsed.error.issues, ['data'])) details.push(d);
     if (!parsed.success || !env.success) throw new ValidationError(details);
     return {
       service,
@@ -349,7 +369,7 @@ export function parsePortalMessage(json: unknown): PortalMessage {
   }
 
   const parsed = stepList.safeParse(data);
-  if (!parsed.success) details.push(...toDetails(parsed.error.issues, ['data']));
+  if (!parsed.success) for (const d of toDetails(parsed.error.issues, ['data'])) details.push(d);
   if (!parsed.success || !env.success) throw new ValidationError(details);
   return { service, steps: parsed.data };
 }

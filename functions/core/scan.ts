@@ -39,6 +39,8 @@ export interface ScanDeps {
 export interface ScanResult {
   scanned: number;
   flagged: number;
+  /** `flagged` by level. */
+  flaggedByLevel: Record<AlertLevel, number>;
   alertsQueued: number;
   /** Open runs of earlier scans nudged with a flush message. */
   runsNudged: number;
@@ -91,7 +93,8 @@ export async function runOverdueScan(deps: ScanDeps): Promise<ScanResult> {
 
   if (claims.length > 0) await queueRun(deps, claims, wallClock);
   const sweep = await sweepOpenRuns(deps, wallClock);
-  return { scanned, flagged: claims.length, alertsQueued: claims.length, ...sweep };
+  const flaggedByLevel = countByLevel(claims.map((c) => c.alert));
+  return { scanned, flagged: claims.length, flaggedByLevel, alertsQueued: claims.length, ...sweep };
 }
 
 /** Gives claims back. Best effort: if the store refuses this too, those dossiers stay marked without an alert (the scan fails loudly). */

@@ -6,11 +6,23 @@
 const OFFSET_MS = 7 * 3600 * 1000;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 
-/** Parses `yyyyMMddHHmmss` (Vietnam time) into an ISO string with `+07:00`; null when invalid. */
+/**
+ * The Vietnam-time years of the instants accepted from senders (`parseCompact`, `normaliseIso`).
+ * No dossier, payment or postal event lies outside them, and within them every instant derived
+ * later (a due date up to thousands of working days on, a scan's due-soon horizon) keeps the
+ * four-digit year `toVnIso` writes and `instantMs` reads. From year 10000 on `toVnIso` writes
+ * `+010000-…`, which nothing reads back: a record received in 9999 would end in a RangeError.
+ */
+export const ACCEPTED_YEARS = { first: 1900, last: 2999 } as const;
+
+const acceptedYear = (year: number): boolean => year >= ACCEPTED_YEARS.first && year <= ACCEPTED_YEARS.last;
+
+/** Parses `yyyyMMddHHmmss` (Vietnam time) into an ISO string with `+07:00`; null when invalid or outside ACCEPTED_YEARS. */
 export function parseCompact(value: string): string | null {
   const m = COMPACT.exec(value);
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number);
+  if (!acceptedYear(y)) return null;
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   const back = new Date(ms);
@@ -35,10 +47,11 @@ export function instantMs(iso: string): number {
   return Date.parse(iso);
 }
 
-/** Normalises any ISO 8601 instant with an offset to Vietnam time; null when invalid. */
+/** Normalises any ISO 8601 instant with an offset to Vietnam time; null when invalid or outside ACCEPTED_YEARS. */
 export function normaliseIso(iso: string): string | null {
   const ms = instantMs(iso);
-  return Number.isNaN(ms) ? null : toVnIso(ms);
+  if (Number.isNaN(ms) || !acceptedYear(new Date(ms + OFFSET_MS).getUTCFullYear())) return null;
+  return toVnIso(ms);
 }
 
 /** The Vietnam-time calendar date (`YYYY-MM-DD`) of an instant. */

@@ -15,10 +15,11 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { deliverRun, type Breaker } from '../core/alert-delivery';
+import { deliverRun, DeliveryError, type Breaker } from '../core/alert-delivery';
 import type { AlertLedger, AlertMailer, DueAlert } from '../core/ports';
 import type { Recipients } from '../core/recipients';
-import { logger } from '../adapters/logger';
+import { logContext, logger } from '../adapters/logger';
+import { count, flushMetrics } from '../adapters/metrics';
 import { parseQueueMessage } from '../adapters/sqs-alert-queue';
 import { alertLedger, alertMailer, alertRecipients, releaseAlertMessages } from '../adapters/wiring';
 
@@ -81,21 +82,25 @@ export function alertNotifier(ports: () => NotifierPorts, now: () => number = Da
       }
     }
 
+    let emailsSent = 0;
     const breaker: Breaker = { open: false };
     const owner = `${context.awsRequestId}/${randomUUID().slice(0, 8)}`;
     const deadline = now() + Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS);
     for (const [runId, run] of runs) {
       try {
         const outcome = await deliverRun(runId, run.force, { ledger, mailer, recipients, owner, deadline, now, breaker });
+        if (outcome.state === 'delivered') emailsSent += outcome.sent;
         if (outcome.state === 'delivered' && outcome.missing > 0) {
           logger.error('alert run delivered without some of its alerts (they never reached the ledger)', { runId, missing: outcome.missing });
         }
         logger.info('alert run', { runId, messages: run.messageIds.length, force: run.force, ...outcome });
       } catch (err) {
+        if (err instanceof DeliveryError) emailsSent += err.sent;
         logger.warn('alert run not delivered; its messages will be retried', { runId, reason: (err as Error).message });
         run.messageIds.forEach((id) => failed.add(id));
       }
     }
+    count('EmailsSent', emailsSent);
     return answer(failed);
   };
 }
@@ -111,4 +116,7 @@ const logic = alertNotifier(() => ({
   releaseNow: releaseAlertMessages,
 }));
 
-export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event, context) => logic(event, context));
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(logContext())
+  .use(flushMetrics())
+  .handler((event, context) => logic(event, context));

@@ -16,7 +16,8 @@ import { isOverdue } from '../core/overdue';
 import { MailRefusedError, type AlertLedger, type AlertMailer, type DossierStore, type OverdueIndex, type StoredDossier } from '../core/ports';
 import { uniqueAddresses, type Recipients } from '../core/recipients';
 import { normaliseIso, toVnIso, vnDate } from '../core/time';
-import { logger } from '../adapters/logger';
+import { logContext, logger } from '../adapters/logger';
+import { count, flushMetrics } from '../adapters/metrics';
 import { alertLedger, alertMailer, alertRecipients, dossierStore } from '../adapters/wiring';
 
 /** What the digest works with. */
@@ -89,6 +90,9 @@ export function dailyDigest(ports: () => DigestPorts, realNow: () => number = Da
       }
     }
     logger.info('daily digest', { runId, overdue: lines.length, recipients: to.length, sent });
+    // The one place that sees every overdue open dossier (the scan reads only what is still due).
+    count('OverdueOpen', lines.length);
+    count('EmailsSent', sent);
     // Thrown, so that the schedule retries and the Errors alarm fires; the settled ones are not resent.
     if (failure) throw failure;
     return { overdue: lines.length, recipients: to.length, sent };
@@ -97,4 +101,7 @@ export function dailyDigest(ports: () => DigestPorts, realNow: () => number = Da
 
 const logic = dailyDigest(() => ({ store: dossierStore(), ledger: alertLedger(), mailer: alertMailer(), recipients: alertRecipients() }));
 
-export const handler = middy<unknown, DigestResult>().handler((event, context) => logic(event, context));
+export const handler = middy<unknown, DigestResult>()
+  .use(logContext())
+  .use(flushMetrics())
+  .handler((event, context) => logic(event, context));

@@ -8,6 +8,8 @@ import { toVnIso } from '../core/time';
 import { dossierKey } from '../core/types';
 import { toDossierView } from '../core/view';
 import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
+import { logContext } from '../adapters/logger';
+import { flushMetrics } from '../adapters/metrics';
 import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** Path parameters may arrive still percent-encoded (depends on the proxy); a lone `%` stays. */
@@ -32,4 +34,8 @@ export function getDossier(store: DossierStore, now = () => Date.now()) {
   };
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(lazyHandler(() => getDossier(dossierStore())));
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(logContext())
+  .use(flushMetrics())
+  .use(jsonErrors())
+  .handler(lazyHandler(() => getDossier(dossierStore())));

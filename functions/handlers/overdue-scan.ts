@@ -12,7 +12,8 @@ import * as z from 'zod/mini';
 import { AlertQueueError, newRunId, runOverdueScan, type ScanDeps, type ScanResult } from '../core/scan';
 import { normaliseIso, toVnIso } from '../core/time';
 import { errorResult, HttpError, json, MAX_BODY_BYTES, parseJsonBody, rawBody, type HttpEvent, type HttpResult } from '../adapters/http';
-import { logger } from '../adapters/logger';
+import { logContext, logger } from '../adapters/logger';
+import { countFlagged, countRejected, flushMetrics } from '../adapters/metrics';
 import { alertLedger, alertQueue, dossierStore } from '../adapters/wiring';
 
 /** An EventBridge (`aws.events`) or EventBridge Scheduler (`aws.scheduler`) scheduled event. */
@@ -63,6 +64,8 @@ export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date
     const runId = newRunId(now);
     const result = await runOverdueScan({ ...ports(), now, runId, wallClock: realNow });
     const { scanned, flagged, alertsQueued, runsNudged, sweepError } = result;
+    countFlagged('overdue', result.flaggedByLevel.overdue);
+    countFlagged('soon', result.flaggedByLevel.soon);
     logger.info('overdue scan', { runId, now, scanned, flagged, alertsQueued, runsNudged });
     if (sweepError) logger.warn('open alert runs could not be nudged; the next scan tries again', { runId, reason: (sweepError as Error).message });
     return { scanned, flagged, alertsQueued };
@@ -79,6 +82,7 @@ export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date
     } catch (err) {
       if (err instanceof AlertQueueError) {
         logger.error('alert queue failed during the scan', { reason: err.message, queued: err.queued });
+        countRejected('queue_unavailable');
         return json(503, { error: { code: 'queue_unavailable', message: 'The alert queue cannot take the alerts now; retry later.' } }, { 'retry-after': '30' });
       }
       return errorResult(err);
@@ -88,4 +92,7 @@ export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date
 
 const logic = overdueScan(() => ({ store: dossierStore(), ledger: alertLedger(), queue: alertQueue() }));
 
-export const handler = middy<unknown, ScanAnswer | HttpResult>().handler((event, context) => logic(event, context));
+export const handler = middy<unknown, ScanAnswer | HttpResult>()
+  .use(logContext())
+  .use(flushMetrics())
+  .handler((event, context) => logic(event, context));

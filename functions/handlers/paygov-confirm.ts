@@ -9,7 +9,8 @@ import type { DossierStore } from '../core/ports';
 import { toVnIso } from '../core/time';
 import { secretValues } from '../adapters/config';
 import { auditHeaders, bodyLimit, errorResult, json, jsonErrors, rawBody, type HttpEvent, type HttpResult } from '../adapters/http';
-import { logger } from '../adapters/logger';
+import { logContext, logger } from '../adapters/logger';
+import { count, countRejected, flushMetrics } from '../adapters/metrics';
 import { paygovAnswer, parsePaygovConfirm } from '../adapters/paygov';
 import { dossierStore, lazyHandler } from '../adapters/wiring';
 
@@ -18,12 +19,21 @@ export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const body = rawBody(event);
     const parsed = parsePaygovConfirm(body, await secretValues('PAYGOV_SECRET'));
-    if (parsed.kind === 'malformed') return json(200, paygovAnswer('02', parsed.message));
-    if (parsed.kind === 'bad_checksum') return json(200, paygovAnswer('01'));
+    if (parsed.kind === 'malformed') {
+      countRejected('invalid_payload');
+      return json(200, paygovAnswer('02', parsed.message));
+    }
+    if (parsed.kind === 'bad_checksum') {
+      countRejected('bad_checksum');
+      return json(200, paygovAnswer('01'));
+    }
     const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
     try {
       await store.saveRaw({ source: 'paygov', deliveryId, receivedAt: toVnIso(now()), body, headers: auditHeaders(event) });
       const outcome = await store.offerPayment(parsed.payment);
+      count('PaymentsReceived');
+      if (outcome === 'duplicate') count('PaymentsDuplicate');
+      // PayGov names the dossier by its key only (MaThamChieu): MaHoSo without its punctuation.
       logger.info('paygov confirmation', { deliveryId, dossierKey: parsed.payment.key, txId: parsed.payment.txId, success: parsed.payment.success, outcome });
       return json(200, paygovAnswer('00'));
     } catch (err) {
@@ -33,4 +43,9 @@ export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
   };
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).use(bodyLimit()).handler(lazyHandler(() => paygovConfirm(dossierStore())));
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(logContext())
+  .use(flushMetrics())
+  .use(jsonErrors())
+  .use(bodyLimit())
+  .handler(lazyHandler(() => paygovConfirm(dossierStore())));

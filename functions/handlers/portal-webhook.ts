@@ -12,7 +12,8 @@ import type { DossierStore } from '../core/ports';
 import { toVnIso } from '../core/time';
 import type { Outcome } from '../core/types';
 import { auditHeaders, bodyLimit, json, jsonErrors, parseJsonBody, rawBody, signedWebhook, type HttpEvent, type HttpResult } from '../adapters/http';
-import { logger } from '../adapters/logger';
+import { logContext, logger } from '../adapters/logger';
+import { count, flushMetrics } from '../adapters/metrics';
 import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** Counts outcomes the way CONTRACT 3.2 answers them. */
@@ -29,12 +30,25 @@ export function portalWebhook(store: DossierStore, now = () => Date.now()) {
     await store.saveRaw({ source: 'portal', deliveryId, receivedAt: toVnIso(now()), body: rawBody(event), headers: auditHeaders(event) });
     const outcomes = message.service === 'DongBoHoSoMC' ? await store.offerRecords(message.records) : await store.offerSteps(message.steps);
     const answer = tally(outcomes);
-    logger.info('portal delivery', { deliveryId, service: message.service, ...answer });
+    if (message.service === 'DongBoHoSoMC') {
+      count('RecordsReceived', answer.received);
+      count('RecordsApplied', answer.applied);
+      count('RecordsDuplicate', answer.duplicate);
+      count('RecordsStale', answer.stale);
+    } else {
+      count('StepsReceived', answer.received);
+    }
+    // The dossier codes only (one line, up to 500 codes): never a record, which holds ID numbers.
+    // Not `service`: Powertools reserves that key for the logger's own (it dropped it, with a warning).
+    const codes = message.service === 'DongBoHoSoMC' ? message.records.map((r) => r.record.code) : message.steps.map((s) => s.code);
+    logger.info('portal delivery', { deliveryId, portalService: message.service, ...answer, MaHoSo: [...new Set(codes)] });
     return json(200, answer);
   };
 }
 
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(logContext())
+  .use(flushMetrics())
   .use(jsonErrors())
   .use(bodyLimit())
   .use(signedWebhook('PORTAL_SECRET'))

@@ -8,7 +8,8 @@ import type { Context } from 'aws-lambda';
 import type { DossierStore } from '../core/ports';
 import { toVnIso } from '../core/time';
 import { auditHeaders, bodyLimit, json, jsonErrors, parseJsonBody, rawBody, signedWebhook, type HttpEvent, type HttpResult } from '../adapters/http';
-import { logger } from '../adapters/logger';
+import { logContext, logger } from '../adapters/logger';
+import { count, flushMetrics } from '../adapters/metrics';
 import { parsePostalEvent } from '../adapters/vnpost';
 import { dossierStore, lazyHandler } from '../adapters/wiring';
 
@@ -19,12 +20,15 @@ export function postalNotification(store: DossierStore, now = () => Date.now()) 
     const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
     await store.saveRaw({ source: 'postal', deliveryId, receivedAt: toVnIso(now()), body: rawBody(event), headers: auditHeaders(event) });
     const status = await store.offerPostalEvent(postalEvent);
+    count('PostalEventsReceived');
     logger.info('postal event', { deliveryId, MaHoSo: postalEvent.code, eventId: postalEvent.eventId, type: postalEvent.type, status });
     return json(200, { status });
   };
 }
 
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(logContext())
+  .use(flushMetrics())
   .use(jsonErrors())
   .use(bodyLimit())
   .use(signedWebhook('POSTAL_SECRET'))

@@ -8,7 +8,8 @@ import type { DossierStore, StoredDossier } from '../core/ports';
 import { buildSupervisionReport, isIsoDate } from '../core/report';
 import { instantMs, toVnIso } from '../core/time';
 import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
-import { logger } from '../adapters/logger';
+import { logContext, logger } from '../adapters/logger';
+import { flushMetrics } from '../adapters/metrics';
 import { dossierStore, lazyHandler } from '../adapters/wiring';
 
 /** The longest period one request may ask for: keeps a typo (`--from 0023-…`) from reading years. */
@@ -47,4 +48,8 @@ export function supervisionReport(store: DossierStore, now = () => Date.now()) {
   };
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(lazyHandler(() => supervisionReport(dossierStore())));
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(logContext())
+  .use(flushMetrics())
+  .use(jsonErrors())
+  .handler(lazyHandler(() => supervisionReport(dossierStore())));

@@ -10,7 +10,8 @@ import type { DossierStore } from '../core/ports';
 import { toVnIso } from '../core/time';
 import { secretValues } from '../adapters/config';
 import { auditHeaders, errorResult, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
-import { logger } from '../adapters/logger';
+import { logContext, logger } from '../adapters/logger';
+import { count, countRejected, flushMetrics } from '../adapters/metrics';
 import { parseVnpayIpn, vnpayAnswer, type VnpayCode } from '../adapters/vnpay';
 import { dossierStore, lazyHandler } from '../adapters/wiring';
 
@@ -19,6 +20,7 @@ export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const query = event.rawQueryString ?? '';
     const parsed = parseVnpayIpn(query, await secretValues('VNPAY_HASH_SECRET'));
+    if (parsed.kind !== 'ok') countRejected(parsed.kind === 'malformed' ? 'invalid_payload' : parsed.kind);
     if (parsed.kind === 'bad_signature') return json(200, vnpayAnswer('97'));
     if (parsed.kind === 'bad_order') return json(200, vnpayAnswer('01'));
     if (parsed.kind === 'malformed') return json(200, vnpayAnswer(parsed.rspCode));
@@ -35,10 +37,14 @@ export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
         const outcome = await store.offerPayment(payment);
         if (total !== undefined && payment.amount !== total) code = '04';
         else if (outcome === 'duplicate') code = '02';
+        if (outcome === 'duplicate') count('PaymentsDuplicate');
+        else if (code === '04') count('PaymentsFlagged'); // a repeat of a flagged payment counts once
       } else {
-        await store.offerPayment(payment);
+        const outcome = await store.offerPayment(payment);
+        if (outcome === 'duplicate') count('PaymentsDuplicate');
       }
-      logger.info('vnpay ipn', { deliveryId, dossierKey: payment.key, txnRef: payment.reference, success: payment.success, answer: code });
+      count('PaymentsReceived');
+      logger.info('vnpay ipn', { deliveryId, MaHoSo: payment.code ?? undefined, dossierKey: payment.key, txnRef: payment.reference, success: payment.success, answer: code });
       return json(200, vnpayAnswer(code));
     } catch (err) {
       errorResult(err);
@@ -47,4 +53,8 @@ export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
   };
 }
 
-export const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).handler(lazyHandler(() => vnpayIpn(dossierStore())));
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(logContext())
+  .use(flushMetrics())
+  .use(jsonErrors())
+  .handler(lazyHandler(() => vnpayIpn(dossierStore())));

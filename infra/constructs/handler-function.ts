@@ -12,6 +12,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+import { METRICS_NAMESPACE } from '../../functions/adapters/metric-names';
 import { LOG_RETENTION } from './limits';
 
 /** Repository root: the project root and lock file of every bundle. */
@@ -45,7 +46,7 @@ export interface HandlerFunctionProps {
   readonly memorySize: number;
   /** Hard limit of one invocation. */
   readonly timeout: Duration;
-  /** Variables on top of POWERTOOLS_SERVICE_NAME and NODE_OPTIONS. */
+  /** Variables on top of POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and NODE_OPTIONS. */
   readonly environment: Record<string, string>;
   /** The callers of the function. */
   readonly invokedBy: readonly Invoker[];
@@ -125,6 +126,8 @@ export class HandlerFunction extends Construct {
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: 'motcua',
+        // The namespace of the EMF metrics the function writes to its log (no PutMetricData, no grant).
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // Stack traces point at the TypeScript sources, through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
       },

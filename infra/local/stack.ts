@@ -152,6 +152,8 @@ function setHandlerEnvironment(
   env.ALERT_DLQ_URL = e.alertDlqUrl;
   env.ALERT_SENDER = s.alertSender;
   env.RECIPIENTS_FILE = s.recipientsFile;
+  // No EMF lines off Lambda (also metrics.ts's default there); `false` writes them, to stderr (main.ts).
+  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   for (const [name, value] of Object.entries(s.secrets)) env[name] = value;
 }
 

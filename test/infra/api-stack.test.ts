@@ -107,6 +107,7 @@ describe('MotcuaApi', () => {
       expect(Properties.Environment.Variables).toMatchObject({
         TABLE_NAME: expect.anything(),
         POWERTOOLS_SERVICE_NAME: 'motcua',
+        POWERTOOLS_METRICS_NAMESPACE: 'Motcua',
         NODE_OPTIONS: '--enable-source-maps',
       });
     });
@@ -127,6 +128,8 @@ describe('MotcuaApi', () => {
       expect(granted.includes('dynamodb:Query')).toBe(true);
       expect(granted.includes('dynamodb:PutItem')).toBe(WRITERS.includes(handler));
       expect(granted.filter((a) => a.includes('*'))).toEqual([]);
+      // Metrics are EMF lines of the function's own log: no PutMetricData.
+      expect(granted.filter((a) => a.startsWith('cloudwatch:'))).toEqual([]);
     });
 
     it('lets the mailers send only as AlertSender', () => {
@@ -178,6 +181,50 @@ describe('MotcuaApi', () => {
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
         Period: 300,
+      });
+    });
+  });
+
+  describe('alarms on the pipeline metrics', () => {
+    it('alarms when the daily digest counts open overdue dossiers above OverdueAlarmThreshold', () => {
+      // Prepare
+      const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+
+      // Assess
+      template.hasParameter('OverdueAlarmThreshold', { Type: 'Number', Default: 0, MinValue: 0 });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Motcua',
+        MetricName: 'OverdueOpen',
+        Dimensions: [{ Name: 'service', Value: 'motcua' }],
+        Statistic: 'Maximum',
+        Period: 86400,
+        EvaluationPeriods: 1,
+        Threshold: { Ref: 'OverdueAlarmThreshold' },
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'ignore',
+        AlarmActions: [{ Ref: topicId }],
+      });
+    });
+
+    it('alarms on more than 20 bad signatures in 5 minutes', () => {
+      // Prepare
+      const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Motcua',
+        MetricName: 'Rejected',
+        Dimensions: Match.arrayEquals([
+          { Name: 'Reason', Value: 'bad_signature' },
+          { Name: 'service', Value: 'motcua' },
+        ]),
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 20,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId }],
       });
     });
   });

@@ -124,11 +124,20 @@ export function previousWorkingDay(date: string): string {
   return dateOf(day);
 }
 
-/** Working periods [start, end) in epoch ms from `fromMs` on, the first one clipped to start there. */
-function* workingPeriods(fromMs: number): Generator<[number, number]> {
-  const lastDay = vnDay(fromMs + MAX_SPAN_MS);
+/**
+ * Working periods [start, end) in epoch ms from `fromMs` on, the first one clipped to start there,
+ * up to the day of `untilMs` when given. A search with no end of its own (a due date behind
+ * endless pauses) gives up after 50 years; one with an end walks to it, however far (a clock 75
+ * years past a due date is a typo to show, not an error).
+ */
+function* workingPeriods(fromMs: number, untilMs = Infinity): Generator<[number, number]> {
+  const bounded = Number.isFinite(untilMs);
+  const lastDay = vnDay(bounded ? untilMs : fromMs + MAX_SPAN_MS);
   for (let day = vnDay(fromMs); ; day++) {
-    if (day > lastDay) throw new RangeError('no working time left within 50 years: check the pauses');
+    if (day > lastDay) {
+      if (bounded) return;
+      throw new RangeError('no working time left within 50 years: check the pauses');
+    }
     if (!isWorkingDayNumber(day)) continue;
     for (const [h1, m1, h2, m2] of PERIODS) {
       const start = wallClock(day, h1, m1);
@@ -155,10 +164,10 @@ function mergePauses(pauses: readonly Pause[] = []): Array<[number, number]> {
 }
 
 /** The working time from `fromMs` on that no pause covers, as [start, end) segments in order. */
-function* runningTime(fromMs: number, pauses: readonly Pause[] | undefined): Generator<[number, number]> {
+function* runningTime(fromMs: number, pauses: readonly Pause[] | undefined, untilMs?: number): Generator<[number, number]> {
   const merged = mergePauses(pauses);
   let i = 0;
-  for (const [start, end] of workingPeriods(fromMs)) {
+  for (const [start, end] of workingPeriods(fromMs, untilMs)) {
     while (i < merged.length && merged[i][1] <= start) i++;
     let cursor = start;
     for (let j = i; j < merged.length && merged[j][0] < end; j++) {
@@ -195,7 +204,7 @@ export function workingMinutesBetween(aIso: string, bIso: string, pauses?: reado
   const b = parseInstant(bIso, 'b');
   if (b <= a) return 0;
   let total = 0;
-  for (const [start, end] of runningTime(a, pauses)) {
+  for (const [start, end] of runningTime(a, pauses, b)) {
     if (start >= b) break;
     total += Math.min(end, b) - start;
   }
