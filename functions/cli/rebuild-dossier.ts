@@ -53,6 +53,7 @@ import { dossierKey, type ProgressStep } from '../core/types';
 import { DynamoDossierStore } from '../adapters/dynamodb-store';
 import { DynamoRawLog, mentionsDossier, rawEvents, type RawEvent, type RawLogReader } from '../adapters/raw-log';
 import { HOST, REGION, TABLE_NAME } from '../../infra/local/settings';
+import { runCli } from './run-cli';
 
 /** Days read before the date inside MaHoSo (see the module comment). */
 export const LOOKBACK_DAYS = 3;
@@ -544,16 +545,4 @@ export async function main(
   }
 }
 
-if (require.main === module) {
-  // Node 20 is this project's runtime: the SDK's multi-line notice about it is noise on a terminal.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`Error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCli((argv) => main(argv));

@@ -32,6 +32,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { ALERT_DLQ, ALERT_QUEUE, HOST, REGION } from '../../infra/local/settings';
+import { runCli } from './run-cli';
 
 /** SQS's batch limit. */
 const BATCH_MAX = 10;
@@ -323,16 +324,4 @@ export async function main(
   }
 }
 
-if (require.main === module) {
-  // Node 20 is this project's runtime: the SDK's multi-line notice about it is noise on a terminal.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`Error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCli((argv) => main(argv));

@@ -9,6 +9,7 @@
  */
 import { REPORT_FORMATS, isIsoDate, renderReport, type ReportFormat, type SupervisionReport } from '../core/report';
 import { instantMs } from '../core/time';
+import { runCli } from './run-cli';
 
 /** Everything the command needs to run, after validation. */
 export interface ReportCommand {
@@ -300,14 +301,4 @@ export async function main(
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`Lỗi / Error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCli((argv) => main(argv), 'Lỗi / Error');
