@@ -7,7 +7,9 @@
  * free-text field is scrubbed once more, because a desk officer may have typed a phone number into
  * a procedure or unit name.
  */
-import { maskEmail, maskNumber } from './mask';
+import { scrubIdentifiers } from './mask';
+
+export { scrubIdentifiers };
 import type { AlertLevel } from './ports';
 import { byDueDate } from './recipients';
 import { instantMs, toVnIso } from './time';
@@ -35,21 +37,6 @@ export const APOLOGY_LETTER = 'Phiếu xin lỗi và hẹn lại ngày trả k�
 const SUBJECT_PREFIX = '[Một cửa]';
 const NO_UNIT = '(chưa có thông tin)';
 const FOOTER = 'Thư này do hệ thống Một cửa gửi tự động, vui lòng không trả lời thư này.';
-
-// Anything shaped like an email address (broad on purpose: a missed address is a leak, an
-// over-masked word is only untidy).
-const EMAIL_IN_TEXT = /[^\s@]+@[^\s@]+/g;
-// Nine or more digits, maybe with a leading + and spaces, dots or dashes between them: an ID
-// number (CMND 9, CCCD 12 digits) or a phone (10 digits, +84 …). Dates (dd/MM/yyyy) and dossier
-// codes have shorter runs and are left alone.
-const NUMBER_IN_TEXT = /\+?\d(?:[ .-]?\d){8,}/g;
-
-/** Masks ID numbers, phones and email addresses found inside a free-text value. */
-export function scrubIdentifiers(value: string): string {
-  return value
-    .replace(EMAIL_IN_TEXT, (m) => maskEmail(m) ?? '***')
-    .replace(NUMBER_IN_TEXT, (m) => maskNumber(m.replace(/[ .-]/g, '')) ?? '***');
-}
 
 /** `dd/MM/yyyy HH:mm` in Vietnam time. */
 export function formatVnDateTime(iso: string): string {

@@ -20,3 +20,18 @@ export function maskEmail(value: string | null | undefined): string | null {
   const local = value.slice(0, at);
   return `${local.slice(0, Math.min(2, local.length - 1))}***${value.slice(at)}`;
 }
+
+// Anything shaped like an email address (broad on purpose: a missed address is a leak, an
+// over-masked word is only untidy).
+const EMAIL_IN_TEXT = /[^\s@]+@[^\s@]+/g;
+// Nine or more digits, maybe with a leading + and spaces, dots or dashes between them: an ID
+// number (CMND 9, CCCD 12 digits) or a phone (10 digits, +84 …). Dates (dd/MM/yyyy) and dossier
+// codes have shorter runs and are left alone.
+const NUMBER_IN_TEXT = /\+?\d(?:[ .-]?\d){8,}/g;
+
+/** Masks ID numbers, phones and email addresses found inside a free-text value. */
+export function scrubIdentifiers(value: string): string {
+  return value
+    .replace(EMAIL_IN_TEXT, (m) => maskEmail(m) ?? '***')
+    .replace(NUMBER_IN_TEXT, (m) => maskNumber(m.replace(/[ .-]/g, '')) ?? '***');
+}

@@ -4,7 +4,7 @@
  * timeline of steps, payments and postal events in time order. Pure: no I/O.
  */
 import { overdueWorkingDays } from './calendar';
-import { maskEmail, maskNumber } from './mask';
+import { maskEmail, maskNumber, scrubIdentifiers } from './mask';
 import { isOverdue } from './overdue';
 import { countedPayments, paymentSummary } from './payments';
 import type { StoredDossier } from './ports';
@@ -16,6 +16,9 @@ export type TimelineEntry =
   | ({ kind: 'step'; at: string } & Omit<ProgressStep, 'code' | 'atRaw' | 'at'>)
   | { kind: 'payment'; at: string; source: Payment['source']; txId: string; amount: number; success: boolean; resultCode: string; counted: boolean; flagged: boolean }
   | { kind: 'postal'; at: string; eventId: string; type: PostalEvent['type']; trackingNumber: string; postOffice: string | null; note: string | null };
+
+/** Masks identifiers inside a free-text value that may be absent. */
+const scrub = (value: string | null): string | null => (value == null ? null : scrubIdentifiers(value));
 
 /** The earliest RESULT_DELIVERED: the day the applicant had the result in hand. */
 function postalReturn(postal: PostalEvent[]): string | null {
@@ -43,7 +46,7 @@ export function toDossierView(dossier: StoredDossier, steps: ProgressStep[], now
   const timeline: TimelineEntry[] = [
     ...steps.map((s): TimelineEntry => ({
       kind: 'step', at: s.at, status: s.status, actor: s.actor, actorTitle: s.actorTitle,
-      department: s.department, content: s.content, startedAt: s.startedAt, dueAt: s.dueAt,
+      department: s.department, content: scrub(s.content), startedAt: s.startedAt, dueAt: s.dueAt,
     })),
     ...dossier.payments.map((p): TimelineEntry => ({
       kind: 'payment', at: p.at, source: p.source, txId: p.txId, amount: p.amount, success: p.success,
@@ -51,7 +54,7 @@ export function toDossierView(dossier: StoredDossier, steps: ProgressStep[], now
     })),
     ...dossier.postal.map((e): TimelineEntry => ({
       kind: 'postal', at: e.occurredAt, eventId: e.eventId, type: e.type, trackingNumber: e.trackingNumber,
-      postOffice: e.postOffice, note: e.note,
+      postOffice: e.postOffice, note: scrub(e.note),
     })),
   ].sort((a, b) => instantMs(a.at) - instantMs(b.at) || a.kind.localeCompare(b.kind));
 
@@ -71,7 +74,8 @@ export function toDossierView(dossier: StoredDossier, steps: ProgressStep[], now
     refusedAt: record.refusedAt,
     updatedAt: record.updatedAt,
     unit: record.unit,
-    summary: record.summary,
+    // Free text typed at the desk may carry an ID number or a phone: masked like the fields.
+    summary: scrub(record.summary),
     returnBy: record.returnBy,
     applicant: {
       name: record.applicant.name,

@@ -1,0 +1,42 @@
+/** The read view: what leaves the store about a dossier. */
+import { toDossierView } from '../../functions/core/view';
+import type { StoredDossier } from '../../functions/core/ports';
+import type { DossierRecord } from '../../functions/core/types';
+
+const record: DossierRecord = {
+  code: '000.00.12.H57-240401-0003', procedureCode: '1.001193', procedureName: 'Thủ tục đăng ký khai sinh',
+  fieldCode: 'HT', fieldName: 'Hộ tịch', channel: 'online', receivedAt: '2024-04-01T08:15:00+07:00',
+  dueAt: '2024-04-02T10:00:00+07:00', status: 4, version: '20240401081500', updatedAt: '2024-04-01T08:15:00+07:00',
+  applicant: { name: 'Nguyễn Thị Hồng', idNumber: '074190001234', phone: '0912345678', email: 'hong.nguyen@gmail.com' },
+  summary: 'Khai sinh cho con bà Hồng, CCCD 074190001234, liên hệ 0912 345 678 hoặc hong.nguyen@gmail.com',
+  unit: 'Tư pháp - Hộ tịch', returnedAt: null, finishedAt: null, refusedAt: null, returnBy: 'desk', fees: [], feeTotal: 0,
+  supplements: [], onlinePayable: null, digitised: null, subjectType: null, note: null,
+};
+const dossier: StoredDossier = { key: '0000012H572404010003', code: record.code, dueAt: record.dueAt, record, payments: [], postal: [], alerts: { overdue: null, soon: null } };
+
+describe('toDossierView', () => {
+  it('masks the identifiers in the fields and inside free text, keeping dates and the dossier code', () => {
+    // Prepare
+    const steps = [{ code: record.code, actor: 'Trần Văn Bình', actorTitle: null, at: '2024-04-01T09:00:00+07:00', atRaw: '20240401090000',
+      department: null, content: 'Gọi 0912345678 ngày 01/04/2024 về hồ sơ 000.00.12.H57-240401-0003', status: 4 as const, startedAt: null, dueAt: null }];
+
+    // Act
+    const text = JSON.stringify(toDossierView(dossier, steps, '2024-04-01T12:00:00+07:00'));
+
+    // Assess
+    for (const secret of ['074190001234', '0912345678', '0912 345 678', 'hong.nguyen@gmail.com']) expect(text).not.toContain(secret);
+    expect(text).toContain('0741******34');
+    expect(text).toContain('01/04/2024');
+    expect(text).toContain('000.00.12.H57-240401-0003');
+  });
+
+  it('says overdue at the clock and not before', () => {
+    // Act
+    const before = toDossierView(dossier, [], '2024-04-02T09:59:59+07:00');
+    const after = toDossierView(dossier, [], '2024-04-02T10:00:01+07:00');
+
+    // Assess
+    expect(before.overdue.isOverdue).toBe(false);
+    expect(after.overdue).toMatchObject({ isOverdue: true, workingDaysOverdue: 1, alertedAt: null });
+  });
+});
