@@ -66,6 +66,12 @@ export const MAX_RECORDS = 500;
  * of validation issues (seconds of CPU, a stack overflow in the validator, a 500).
  */
 export const MAX_LIST_ITEMS = 100;
+/**
+ * The most a record or step may weigh once normalised: it is stored in one DynamoDB item (400 KB
+ * at most, shared with the dossier's payments and postal events). Above it the store could never
+ * take the record and the portal would retry a 503 forever; a 400 naming it is the honest answer.
+ */
+export const MAX_RECORD_BYTES = 100 * 1024;
 
 // ---- field schemas -------------------------------------------------------------------------
 // Zod's own messages ("Invalid input") tell the portal's integrators nothing, and they only see
@@ -360,7 +366,8 @@ export function parsePortalMessage(json: unknown): PortalMessage {
     const parsed = dossierList.safeParse(data);
     // A loop, not push(...spread): 500 records can carry more issues than a call has arguments.
     if (!parsed.success) for (const d of toDetails(parsed.error.issues, ['data'])) details.push(d);
-    if (!parsed.success || !env.success) throw new ValidationError(details);
+    if (parsed.success) for (const d of oversized(parsed.data)) details.push(d);
+    if (!parsed.success || !env.success || details.length) throw new ValidationError(details);
     return {
       service,
       isUpdating: env.data.isUpdating ?? false,
@@ -370,6 +377,16 @@ export function parsePortalMessage(json: unknown): PortalMessage {
 
   const parsed = stepList.safeParse(data);
   if (!parsed.success) for (const d of toDetails(parsed.error.issues, ['data'])) details.push(d);
-  if (!parsed.success || !env.success) throw new ValidationError(details);
+  if (parsed.success) for (const d of oversized(parsed.data)) details.push(d);
+  if (!parsed.success || !env.success || details.length) throw new ValidationError(details);
   return { service, steps: parsed.data };
+}
+
+/** The records or steps too large to store, as validation details (`data[i]`). */
+function oversized(items: readonly unknown[]): { path: string; message: string }[] {
+  const encoder = new TextEncoder();
+  return items.flatMap((item, i) => {
+    const bytes = encoder.encode(JSON.stringify(item)).length;
+    return bytes > MAX_RECORD_BYTES ? [{ path: `data[${i}]`, message: `record too large: ${bytes} bytes once normalised, at most ${MAX_RECORD_BYTES}` }] : [];
+  });
 }

@@ -677,3 +677,22 @@ describe('the sample messages in events/portal', () => {
     expect(state!.record).toMatchObject({ status: 10, feeTotal: 16000, returnedAt: '2024-04-02T08:25:00+07:00' });
   });
 });
+
+describe('record size', () => {
+  it('rejects a record too large to store, naming it, and keeps the others valid', () => {
+    // Prepare
+    const sample = JSON.parse(readFileSync('events/portal/dossier-online-ho-tich.json', 'utf8'));
+    sample.data[1].TrichYeuHoSo = 'x'.repeat(200 * 1024);
+
+    // Act
+    const attempt = () => parsePortalMessage(sample);
+
+    // Assess
+    expect(attempt).toThrow(ValidationError);
+    try {
+      attempt();
+    } catch (err) {
+      expect((err as ValidationError).details).toEqual([expect.objectContaining({ path: 'data[1]', message: expect.stringContaining('record too large') })]);
+    }
+  });
+});
