@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
 import { StoreUnavailableError } from '../../functions/core/ports';
-import { dossierKey, type DossierRecord, type Payment, type PostalEvent, type ProgressStep } from '../../functions/core/types';
+import { dossierKey, type Payment, type PostalEvent, type ProgressStep } from '../../functions/core/types';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
 import { ensureTable } from '../../infra/local/table';
+import { record } from '../fixtures/records';
 
 let dynamo: DynamoEmulator;
 let tableNo = 0;
@@ -26,37 +27,6 @@ async function freshStore(): Promise<DynamoDossierStore> {
   const tableName = `store-${++tableNo}`;
   await ensureTable(dynamo.client, tableName);
   return new DynamoDossierStore({ client: dynamo.client, tableName, dueAt: (r) => r.dueAt });
-}
-
-function record(over: Partial<DossierRecord> = {}): DossierRecord {
-  return {
-    code: '000.00.12.H57-240401-0003',
-    procedureCode: '1.001193',
-    procedureName: 'Thủ tục đăng ký khai sinh',
-    fieldCode: 'HT',
-    fieldName: 'Hộ tịch',
-    channel: 'online',
-    receivedAt: '2024-04-01T08:15:00+07:00',
-    dueAt: '2024-04-03T17:00:00+07:00',
-    status: 2,
-    version: '20240401081500',
-    updatedAt: '2024-04-01T08:15:00+07:00',
-    applicant: { name: 'Nguyễn Thị Hồng', idNumber: '074190001234', phone: '0912345678', email: null },
-    summary: null,
-    unit: 'Bộ phận Tư pháp - Hộ tịch',
-    returnedAt: null,
-    finishedAt: null,
-    refusedAt: null,
-    returnBy: 'desk',
-    fees: [{ name: 'Lệ phí', code: 'LP01', amount: 16000 }],
-    feeTotal: 16000,
-    supplements: [],
-    onlinePayable: true,
-    digitised: null,
-    subjectType: null,
-    note: null,
-    ...over,
-  };
 }
 
 const payment = (over: Partial<Payment> = {}): Payment => ({

@@ -21,37 +21,8 @@ import {
 import type { ScanStore } from '../../functions/core/scan';
 import { dossierKey, type DossierRecord } from '../../functions/core/types';
 
-/** A portal record with everything filled in (the applicant's identifiers included, on purpose). */
-export function record(over: Partial<DossierRecord> = {}): DossierRecord {
-  return {
-    code: '000.00.12.H57-240401-0003',
-    procedureCode: '1.001193',
-    procedureName: 'Thủ tục đăng ký khai sinh',
-    fieldCode: 'HT',
-    fieldName: 'Hộ tịch',
-    channel: 'online',
-    receivedAt: '2024-04-01T08:15:00+07:00',
-    dueAt: '2024-04-03T17:00:00+07:00',
-    status: 2,
-    version: '20240401081500',
-    updatedAt: '2024-04-01T08:15:00+07:00',
-    applicant: { name: 'Nguyễn Thị Hồng', idNumber: '074190001234', phone: '0912345678', email: 'hong@example.vn' },
-    summary: null,
-    unit: 'Bộ phận Tư pháp - Hộ tịch',
-    returnedAt: null,
-    finishedAt: null,
-    refusedAt: null,
-    returnBy: 'desk',
-    fees: [],
-    feeTotal: 0,
-    supplements: [],
-    onlinePayable: null,
-    digitised: null,
-    subjectType: null,
-    note: null,
-    ...over,
-  };
-}
+/** A portal record with everything filled in (shared with the other tests). */
+export { record } from '../fixtures/records';
 
 /** A due alert as the scan would queue it. */
 export function alert(over: Partial<DueAlert> = {}): DueAlert {

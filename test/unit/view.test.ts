@@ -1,17 +1,13 @@
 /** The read view: what leaves the store about a dossier. */
 import { toDossierView } from '../../functions/core/view';
 import type { StoredDossier } from '../../functions/core/ports';
-import type { DossierRecord } from '../../functions/core/types';
+import { record as dossierRecord } from '../fixtures/records';
 
-const record: DossierRecord = {
-  code: '000.00.12.H57-240401-0003', procedureCode: '1.001193', procedureName: 'Thủ tục đăng ký khai sinh',
-  fieldCode: 'HT', fieldName: 'Hộ tịch', channel: 'online', receivedAt: '2024-04-01T08:15:00+07:00',
-  dueAt: '2024-04-02T10:00:00+07:00', status: 4, version: '20240401081500', updatedAt: '2024-04-01T08:15:00+07:00',
+const record = dossierRecord({
+  dueAt: '2024-04-02T10:00:00+07:00', status: 4,
   applicant: { name: 'Nguyễn Thị Hồng', idNumber: '074190001234', phone: '0912345678', email: 'hong.nguyen@gmail.com' },
   summary: 'Khai sinh cho con bà Hồng, CCCD 074190001234, liên hệ 0912 345 678 hoặc hong.nguyen@gmail.com',
-  unit: 'Tư pháp - Hộ tịch', returnedAt: null, finishedAt: null, refusedAt: null, returnBy: 'desk', fees: [], feeTotal: 0,
-  supplements: [], onlinePayable: null, digitised: null, subjectType: null, note: null,
-};
+});
 const dossier: StoredDossier = { key: '0000012H572404010003', code: record.code, dueAt: record.dueAt, record, payments: [], postal: [], alerts: { overdue: null, soon: null } };
 
 describe('toDossierView', () => {
