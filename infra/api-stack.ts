@@ -67,6 +67,8 @@ interface HandlerSpec {
   queuesAlerts?: true;
   /** Sends email through SES from AlertSender to the recipients (ALERT_SENDER, RECIPIENTS_JSON). */
   sendsEmail?: true;
+  /** Reads the recipients configuration without mailing (the ward names of the province report). */
+  readsRecipients?: true;
 }
 
 /**
@@ -113,11 +115,12 @@ const HANDLERS: Record<string, HandlerSpec> = {
     table: 'read',
   },
   'supervision-report': {
-    description: 'GET /reports/supervision: the People\'s Council supervision report (IAM)',
+    description: 'GET /reports/supervision and /reports/province: the supervision report, per ward and province (IAM)',
     // Reads and folds every dossier of the period's months.
     memorySize: 512,
     timeout: HTTP_TIMEOUT,
     table: 'read',
+    readsRecipients: true,
   },
   'overdue-scan': {
     description: 'Overdue / due-soon scan: every 15 minutes and POST /admin/overdue-scan (IAM)',
@@ -205,10 +208,13 @@ export class MotcuaApiStack extends Stack {
     });
     const recipients = new CfnParameter(this, 'Recipients', {
       type: 'String',
+      default: '',
       description:
-        'Alert recipients as JSON (CONTRACT 6): {"default":["chutich@..."],"byField":{"<MaLinhVuc>":["..."]}}. ' +
-        'Passed to the functions as RECIPIENTS_JSON (Lambda environment: 4 KB in all).',
-      minLength: 2,
+        'Alert recipients as JSON (CONTRACT 6): {"default":["chutich@..."],"byField":{"<MaLinhVuc>":["..."]}}, ' +
+        'optionally "wards":{"<agency code>":{"name":"...","default":[...],"byField":{...}}}. Passed to the ' +
+        'functions as RECIPIENTS_JSON (Lambda environment: 4 KB in all). Empty: the functions read the ' +
+        'table item CONFIG/recipients, written by `npm run recipients -- --put <file> --table <TableName>` ' +
+        '(a province whose lists do not fit here).',
       maxLength: 3000,
     });
     const alarmEmail = new CfnParameter(this, 'AlarmEmail', {
@@ -291,10 +297,8 @@ export class MotcuaApiStack extends Stack {
       const environment: Record<string, string> = { TABLE_NAME: props.table.tableName };
       if (spec.secrets) environment.SECRETS_ARN = props.secret.secretArn;
       if (spec.queuesAlerts) environment.ALERT_QUEUE_URL = props.alertQueue.queueUrl;
-      if (spec.sendsEmail) {
-        environment.ALERT_SENDER = alertSender.valueAsString;
-        environment.RECIPIENTS_JSON = recipients.valueAsString;
-      }
+      if (spec.sendsEmail) environment.ALERT_SENDER = alertSender.valueAsString;
+      if (spec.sendsEmail || spec.readsRecipients) environment.RECIPIENTS_JSON = recipients.valueAsString;
       const handler = new HandlerFunction(this, pascal(name), {
         handler: name,
         description: spec.description,

@@ -34,6 +34,7 @@ import {
   type StoredDossier,
 } from '../core/ports';
 import { instantMs, vnDate } from '../core/time';
+import { wardOf } from '../core/ward';
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
 import { TABLE } from './table-schema';
 
@@ -46,6 +47,8 @@ const PAY_PREFIX = 'P#';
 const POSTAL_PREFIX = 'E#';
 const ALERT_ATTR = { overdue: 'alOverdue', soon: 'alSoon' } as const;
 const OPEN_STATUSES = new Set([2, 4]);
+/** The partition of the ward registry: one item per agency code seen (sk). */
+const WARDS_PK = 'WARDS';
 
 /** Options of the store: the table, and how to compute a record's due date for the due index. */
 export interface DynamoStoreOptions {
@@ -199,7 +202,40 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     }
   }
 
+  /** Wards already in the registry, as far as this process knows (one write per ward and cold start). */
+  private readonly registeredWards = new Set<string>();
+
+  /**
+   * Lists the wards of `records` in the ward registry (`WARDS / <agency code>`) before any of their
+   * dossiers is written, so a province-wide read never misses a ward. Idempotent: the first
+   * sighting is kept.
+   */
+  private async registerWards(records: OfferedRecord[]): Promise<void> {
+    const fresh = [...new Set(records.map((r) => wardOf(r.record.code)))].filter((w) => !this.registeredWards.has(w));
+    await mapLimit(fresh, WRITE_CONCURRENCY, async (ward) => {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: WARDS_PK }, sk: { S: ward } },
+          UpdateExpression: 'SET firstSeen = if_not_exists(firstSeen, :t)',
+          ExpressionAttributeValues: { ':t': { S: new Date(this.now()).toISOString() } },
+        }),
+      );
+      this.registeredWards.add(ward);
+    });
+  }
+
+  async listWards(): Promise<string[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: WARDS_PK } },
+      ProjectionExpression: 'sk',
+    });
+    return items.map((i) => i.sk.S as string).sort();
+  }
+
   async offerRecords(records: OfferedRecord[]): Promise<Outcome[]> {
+    await this.registerWards(records);
     // Versions of one dossier go in request order, so that the counts match an in-order delivery;
     // different dossiers go in parallel.
     const lanes = new Map<string, number[]>();
@@ -226,7 +262,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       ':hash': hash,
       ':seen': new Set([seenAs]),
       ':due': due,
-      ':g2pk': `RCV#${vnDate(record.receivedAt).slice(0, 7)}`,
+      ':g2pk': receivedPk(wardOf(record.code), vnDate(record.receivedAt).slice(0, 7)),
       ':g2sk': `${record.receivedAt}#${key}`,
     };
     let update = 'SET #c = :code, #r = :rec, #v = :ver, #h = :hash, #d = :due, g2pk = :g2pk, g2sk = :g2sk';
@@ -346,13 +382,18 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   /** Items read by index queries since the store was made: the benchmark reads it. */
   itemsRead = 0;
 
-  async *listReceived(from: string, to: string): AsyncIterable<StoredDossier> {
+  async *listReceived(from: string, to: string, ward?: string): AsyncIterable<StoredDossier> {
+    const wards = ward === undefined ? await this.listWards() : [ward];
+    for (const w of wards) yield* this.listReceivedInWard(from, to, w);
+  }
+
+  private async *listReceivedInWard(from: string, to: string, ward: string): AsyncIterable<StoredDossier> {
     for (const month of monthsBetween(from, to)) {
       for await (const page of this.queryPages({
         IndexName: TABLE.byReceived.name,
         KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
         ExpressionAttributeValues: {
-          ':m': { S: `RCV#${month}` },
+          ':m': { S: receivedPk(ward, month) },
           ':a': { S: `${from}T00:00:00+07:00` },
           ':b': { S: `${to}T23:59:59+07:00\uffff` },
         },
@@ -508,6 +549,11 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
 }
 
 /** The overdue partition of the due index for a dossier (same shard as its `DUE#` one). */
+/** The byReceived partition of a ward's month (yyyy-MM, Vietnam time). */
+function receivedPk(ward: string, month: string): string {
+  return `RCV#${ward}#${month}`;
+}
+
 function overduePk(key: string): string {
   return `OVD#${dueShard(key)}`;
 }

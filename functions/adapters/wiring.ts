@@ -10,7 +10,8 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Recipients } from '../core/recipients';
 import { DynamoAlertLedger } from './dynamodb-alert-ledger';
-import { readRecipients } from './recipients-config';
+import { readRecipients, readStoredRecipients, recipientsInEnvironment } from './recipients-config';
+import { logger } from './logger';
 import { SesMailer } from './ses-mailer';
 import { queueUrlFromArn, releaseNow, SqsAlertQueue } from './sqs-alert-queue';
 
@@ -98,10 +99,37 @@ export function alertMailer(): SesMailer {
   return mailer;
 }
 
-/** The alert recipients (RECIPIENTS_JSON or RECIPIENTS_FILE). */
-export function alertRecipients(): Recipients {
-  recipients ??= readRecipients();
-  return recipients;
+/** How long the table's recipients item is cached: an edit lands within minutes, without a deploy. */
+const STORED_RECIPIENTS_TTL_MS = 5 * 60 * 1000;
+let storedRecipients: { at: number; value: Recipients } | null = null;
+
+/**
+ * The alert recipients: RECIPIENTS_JSON or RECIPIENTS_FILE (read once per cold start), else the
+ * table's configuration item (cached 5 minutes; see `RECIPIENTS_ITEM`).
+ */
+export async function alertRecipients(): Promise<Recipients> {
+  if (recipientsInEnvironment()) {
+    recipients ??= readRecipients();
+    return recipients;
+  }
+  if (!storedRecipients || Date.now() - storedRecipients.at > STORED_RECIPIENTS_TTL_MS) {
+    storedRecipients = { at: Date.now(), value: await readStoredRecipients(dynamoClient(), env('TABLE_NAME')) };
+  }
+  return storedRecipients.value;
+}
+
+/**
+ * Ward names by agency code, from the recipients configuration (`wards.<code>.name`): the province
+ * report shows them. Empty, with a warning, when there is no configuration to read.
+ */
+export async function wardNames(): Promise<Record<string, string>> {
+  try {
+    const { wards = {} } = await alertRecipients();
+    return Object.fromEntries(Object.entries(wards).flatMap(([code, w]) => (w.name ? [[code, w.name]] : [])));
+  } catch (err) {
+    logger.warn('ward names unavailable: the province report lists agency codes only', { reason: (err as Error).message });
+    return {};
+  }
 }
 
 /**

@@ -43,7 +43,6 @@
  * Exit codes: 0 rebuilt (or printed, `--dry-run`), 1 failed, refused (a dry run too, when a real run
  * would be refused) or not verified, 2 bad arguments.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { isDeepStrictEqual } from 'node:util';
 import { eventKey, foldEvents, paymentKey, recordHash, stepKey, type DossierState } from '../core/dossier';
 import { effectiveDueAt } from '../core/overdue';
@@ -52,8 +51,8 @@ import { parseCompact, vnDate } from '../core/time';
 import { dossierKey, type ProgressStep } from '../core/types';
 import { DynamoDossierStore } from '../adapters/dynamodb-store';
 import { DynamoRawLog, mentionsDossier, rawEvents, type RawEvent, type RawLogReader } from '../adapters/raw-log';
-import { HOST, REGION, TABLE_NAME } from '../../infra/local/settings';
-import { runCli } from './run-cli';
+import { HOST, TABLE_NAME } from '../../infra/local/settings';
+import { cliDynamoClient, runCli, tableEndpoint } from './run-cli';
 
 /** Days read before the date inside MaHoSo (see the module comment). */
 export const LOOKBACK_DAYS = 3;
@@ -486,22 +485,11 @@ export function parseArgs(
   }
   if (since === null && !codeDate(code)) return { kind: 'error', message: `${code} has no date (yyMMdd): pass --since YYYY-MM-DD` };
   const table = values.get('--table');
-  const endpoint = values.get('--endpoint') ?? (table ? null : `http://${HOST}:${env.DYNAMODB_PORT || '8000'}`);
+  const endpoint = tableEndpoint(table, values.get('--endpoint'), env);
   return {
     kind: 'run',
     args: { code, table: table ?? TABLE_NAME, endpoint, since, dryRun: flags.has('--dry-run'), force: flags.has('--force') },
   };
-}
-
-/** A DynamoDB client: AWS's default chain, or an emulator (which only wants a signed request). */
-function dynamoClient(endpoint: string | null, env: Readonly<Record<string, string | undefined>>): DynamoDBClient {
-  if (!endpoint) return new DynamoDBClient({ maxAttempts: 5 });
-  return new DynamoDBClient({
-    endpoint,
-    region: env.AWS_REGION || REGION,
-    maxAttempts: 5,
-    ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-  });
 }
 
 /** Runs the command; resolves to the exit code. */
@@ -522,7 +510,7 @@ export async function main(
     return 2;
   }
   const { args } = parsed;
-  const client = dynamoClient(args.endpoint, env);
+  const client = cliDynamoClient(args.endpoint, env);
   try {
     const store = new DynamoDossierStore({ client, tableName: args.table, dueAt: (record) => effectiveDueAt(record) });
     const result = await rebuildDossier({

@@ -1,3 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HOST, REGION } from '../../infra/local/settings';
+
 /**
  * How every command of `functions/cli/` runs when called from the shell: its `main` resolves to
  * the exit code; anything it throws is printed and exits 1.
@@ -14,4 +17,24 @@ export function runCli(main: (argv: string[]) => Promise<number>, errorLabel = '
       process.exitCode = 1;
     },
   );
+}
+
+/**
+ * The table a command works on: with `--table` (a stack's output) the AWS table in the default
+ * region and credentials, unless `--endpoint` is given too; without, the local stack's table on
+ * `http://127.0.0.1:$DYNAMODB_PORT` (8000).
+ */
+export function tableEndpoint(table: string | undefined, endpoint: string | undefined, env: Readonly<Record<string, string | undefined>>): string | null {
+  return endpoint ?? (table ? null : `http://${HOST}:${env.DYNAMODB_PORT || '8000'}`);
+}
+
+/** A DynamoDB client: AWS's default chain, or an emulator (which only wants a signed request). */
+export function cliDynamoClient(endpoint: string | null, env: Readonly<Record<string, string | undefined>>): DynamoDBClient {
+  if (!endpoint) return new DynamoDBClient({ maxAttempts: 5 });
+  return new DynamoDBClient({
+    endpoint,
+    region: env.AWS_REGION || REGION,
+    maxAttempts: 5,
+    ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  });
 }

@@ -37,6 +37,7 @@
 // about 95 KB, and with `import { z } from 'zod'` about 450 KB (every locale comes along).
 import * as z from 'zod/mini';
 import { parseCompact } from './time';
+import { AGENCY_CODE } from './ward';
 import type { Channel, DossierRecord, Fee, ProgressStep, Status, Supplement } from './types';
 
 /** A message that fails validation; `details` names every bad field (`data[3].NgayHenTra`). */
@@ -175,7 +176,8 @@ const vnd = then(z.union([z.number(), z.string()], { error: expected('an amount 
 
 // Circular 01/2018/TT-VPCP art. 19: <agency code>-<yyMMdd>-<daily sequence>. The date inside is
 // deliberately not compared with NgayTiepNhan: online dossiers get their code on submission.
-const CODE_FORM = /^[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*-(\d{6})-\d{4,}$/;
+// The agency code (head) is the ward (core/ward.ts).
+const CODE_FORM = new RegExp(`${AGENCY_CODE.source.slice(0, -1)}-(\\d{6})-\\d{4,}$`);
 const dossierCode = z.string({ error: expected('a dossier code') }).check(
   z.trim(),
   z.minLength(1, { error: 'must not be empty', abort: true }),

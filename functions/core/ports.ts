@@ -53,8 +53,13 @@ export interface DossierStore {
   offerPostalEvent(event: PostalEvent): Promise<Outcome>;
   /** The dossier and its timeline steps, by key (see `dossierKey`), or null. */
   getDossier(key: string): Promise<{ dossier: StoredDossier; steps: ProgressStep[] } | null>;
-  /** Dossiers whose `receivedAt` falls on the Vietnam-time dates [from, to] (YYYY-MM-DD). */
-  listReceived(from: string, to: string): AsyncIterable<StoredDossier>;
+  /**
+   * Dossiers whose `receivedAt` falls on the Vietnam-time dates [from, to] (YYYY-MM-DD): of one
+   * ward (its agency code, upper case; see `core/ward.ts`), or of every ward when `ward` is absent.
+   */
+  listReceived(from: string, to: string, ward?: string): AsyncIterable<StoredDossier>;
+  /** The agency codes of every ward that has sent a dossier record, in order. */
+  listWards(): Promise<string[]>;
   /** Open dossiers (status 2, 4) still pending an alert, with a due date at or before `until`. */
   listDueBy(until: string): AsyncIterable<StoredDossier>;
   /**

@@ -3,12 +3,35 @@
  * soon goes to the field's list, or to `default` when the field has none. Pure: no I/O.
  */
 import type { AlertLevel, DueAlert } from './ports';
+import { wardOf } from './ward';
 
-/** The recipients configuration (`RECIPIENTS_FILE` / `RECIPIENTS_JSON`). */
-export interface Recipients {
+/** Who receives the alerts of one ward's dossiers (or of every ward without its own entry). */
+export interface RecipientLists {
   default: string[];
   /** By `MaLinhVuc`. */
   byField: Record<string, string[]>;
+}
+
+/** One ward's entry: its name (reports, digests) and its own lists. */
+export interface WardRecipients extends RecipientLists {
+  name?: string;
+}
+
+/**
+ * The recipients configuration (`RECIPIENTS_FILE` / `RECIPIENTS_JSON`). A one-ward deployment needs
+ * only `default` and `byField` (CONTRACT 6). A province adds `wards`, keyed by agency code (the
+ * head of `MaHoSo`, upper case): a ward with an entry is alerted through its own lists (its empty
+ * `default` falls back to the top-level one); a ward without one through the top-level lists.
+ */
+export interface Recipients extends RecipientLists {
+  wards?: Record<string, WardRecipients>;
+}
+
+/** The lists that apply to the dossiers of `ward` (an upper-case agency code). */
+export function listsOfWard(ward: string, recipients: Recipients): RecipientLists {
+  const entry = recipients.wards && Object.hasOwn(recipients.wards, ward) ? recipients.wards[ward] : undefined;
+  if (!entry) return recipients;
+  return { default: entry.default.length > 0 ? entry.default : recipients.default, byField: entry.byField };
 }
 
 /** One email of a run: a level, a recipient, and the dossiers it lists. */
@@ -35,17 +58,42 @@ export function uniqueAddresses(list: readonly string[]): string[] {
   return [...out.values()];
 }
 
-/** The recipients of an alert of `level` about a dossier of field `fieldCode`, without duplicates. */
-export function recipientsFor(level: AlertLevel, fieldCode: string, recipients: Recipients): string[] {
+/**
+ * The recipients of an alert of `level` about dossier `code` of field `fieldCode`, without
+ * duplicates: the lists of the dossier's ward (see `Recipients`).
+ */
+export function recipientsFor(level: AlertLevel, dossier: { code: string; fieldCode: string }, recipients: Recipients): string[] {
+  const lists = listsOfWard(wardOf(dossier.code), recipients);
   const out = new Map<string, string>();
-  const field = Object.hasOwn(recipients.byField, fieldCode) ? recipients.byField[fieldCode] : undefined;
+  const field = Object.hasOwn(lists.byField, dossier.fieldCode) ? lists.byField[dossier.fieldCode] : undefined;
   if (level === 'overdue') {
-    addAll(out, recipients.default);
+    addAll(out, lists.default);
     addAll(out, field);
   } else {
-    addAll(out, field && field.length > 0 ? field : recipients.default);
+    addAll(out, field && field.length > 0 ? field : lists.default);
   }
   return [...out.values()];
+}
+
+/**
+ * The daily digest's mail: every default recipient (top level and of every ward) gets one email,
+ * listing the overdue dossiers of the wards whose default list holds them (none: an email saying so).
+ */
+export function digestMail<T extends { code: string }>(lines: readonly T[], recipients: Recipients): { recipient: string; lines: T[] }[] {
+  const out = new Map<string, { recipient: string; lines: T[] }>();
+  const enrol = (list: readonly string[]) => {
+    for (const recipient of uniqueAddresses(list)) {
+      if (!out.has(recipient.toLowerCase())) out.set(recipient.toLowerCase(), { recipient, lines: [] });
+    }
+  };
+  enrol(recipients.default);
+  for (const ward of Object.keys(recipients.wards ?? {})) enrol(listsOfWard(ward, recipients).default);
+  for (const line of lines) {
+    for (const recipient of uniqueAddresses(listsOfWard(wardOf(line.code), recipients).default)) {
+      out.get(recipient.toLowerCase())?.lines.push(line);
+    }
+  }
+  return [...out.values()].sort((a, b) => a.recipient.toLowerCase().localeCompare(b.recipient.toLowerCase()));
 }
 
 /** The slot of an email in the ledger. */
@@ -70,7 +118,7 @@ export function groupAlerts(alerts: readonly DueAlert[], recipients: Recipients)
     const identity = `${alert.level}#${alert.code}`;
     if (seen.has(identity)) continue;
     seen.add(identity);
-    for (const recipient of recipientsFor(alert.level, alert.fieldCode, recipients)) {
+    for (const recipient of recipientsFor(alert.level, alert, recipients)) {
       const slot = slotOf(alert.level, recipient);
       let group = groups.get(slot);
       if (!group) {

@@ -183,21 +183,18 @@ interface FieldAccumulator extends FieldFigures {
   nameAtMs: number;
 }
 
-/** Computes the supervision report of CONTRACT 5 over the given dossiers. */
-export function buildSupervisionReport(
-  dossiers: Iterable<StoredDossier>,
-  opts: SupervisionReportOptions,
-): SupervisionReport {
-  if (!isIsoDate(opts.from)) throw new RangeError(`invalid from date: ${JSON.stringify(opts.from)} (YYYY-MM-DD)`);
-  if (!isIsoDate(opts.to)) throw new RangeError(`invalid to date: ${JSON.stringify(opts.to)} (YYYY-MM-DD)`);
-  const asOfMs = instantMs(opts.asOf);
-  if (Number.isNaN(asOfMs)) throw new RangeError(`invalid asOf instant: ${JSON.stringify(opts.asOf)} (ISO 8601 with an offset)`);
-
-  const received: ReceivedFigures = { total: 0, byChannel: { direct: 0, online: 0, postal: 0 } };
-  let dossiersWithFees = 0;
-  let paidOnline = 0;
-  let amountVnd = 0;
-  const buckets: Record<ProcessingBucket, number> = {
+/**
+ * The report's running counts: dossiers are added one at a time (a stream, not an array), and the
+ * tallies of several wards merge into the province's (`merge`): sums of counts, rates computed
+ * from the sums, each field's name from its newest record across all of them.
+ */
+export class SupervisionTally {
+  private readonly asOfMs: number;
+  private readonly received: ReceivedFigures = { total: 0, byChannel: { direct: 0, online: 0, postal: 0 } };
+  private dossiersWithFees = 0;
+  private paidOnline = 0;
+  private amountVnd = 0;
+  private readonly buckets: Record<ProcessingBucket, number> = {
     finishedEarly: 0,
     finishedOnTime: 0,
     finishedLate: 0,
@@ -205,84 +202,116 @@ export function buildSupervisionReport(
     openOverdue: 0,
     withdrawn: 0,
   };
-  const fields = new Map<string, FieldAccumulator>();
+  private readonly fields = new Map<string, FieldAccumulator>();
 
-  for (const dossier of dossiers) {
+  constructor(private readonly opts: SupervisionReportOptions) {
+    if (!isIsoDate(opts.from)) throw new RangeError(`invalid from date: ${JSON.stringify(opts.from)} (YYYY-MM-DD)`);
+    if (!isIsoDate(opts.to)) throw new RangeError(`invalid to date: ${JSON.stringify(opts.to)} (YYYY-MM-DD)`);
+    this.asOfMs = instantMs(opts.asOf);
+    if (Number.isNaN(this.asOfMs)) throw new RangeError(`invalid asOf instant: ${JSON.stringify(opts.asOf)} (ISO 8601 with an offset)`);
+  }
+
+  /** Counts one dossier, if it was received in the period. */
+  add(dossier: StoredDossier): void {
     const record = dossier.record;
-    if (!record || !isReceived(record.status)) continue;
+    if (!record || !isReceived(record.status)) return;
     // The store already selects by date, but a dossier whose receipt was corrected since it was
     // indexed, or a caller passing a wider set, must not leak into the period.
     const day = safeVnDate(record.receivedAt);
-    if (!day || day < opts.from || day > opts.to) continue;
+    if (!day || day < this.opts.from || day > this.opts.to) return;
 
-    received.total += 1;
-    received.byChannel[record.channel] += 1;
+    this.received.total += 1;
+    this.received.byChannel[record.channel] += 1;
 
     const fees = paymentSummary(dossier);
     if (record.feeTotal > 0) {
-      dossiersWithFees += 1;
-      if (fees.paidOnline) paidOnline += 1;
+      this.dossiersWithFees += 1;
+      if (fees.paidOnline) this.paidOnline += 1;
     }
-    amountVnd += fees.paid;
+    this.amountVnd += fees.paid;
 
-    const bucket = processingBucket(dossier, opts.dueAt(dossier), asOfMs);
-    buckets[bucket] += 1;
+    const bucket = processingBucket(dossier, this.opts.dueAt(dossier), this.asOfMs);
+    this.buckets[bucket] += 1;
 
     const updatedMs = instantMs(record.updatedAt);
-    const nameAtMs = Number.isNaN(updatedMs) ? -Infinity : updatedMs;
-    let field = fields.get(record.fieldCode);
-    if (!field) {
-      field = {
-        MaLinhVuc: record.fieldCode,
-        TenLinhVuc: record.fieldName,
-        received: 0,
-        finishedLate: 0,
-        openOverdue: 0,
-        nameAtMs,
-      };
-      fields.set(record.fieldCode, field);
-    } else if (nameAtMs > field.nameAtMs) {
-      field.TenLinhVuc = record.fieldName;
-      field.nameAtMs = nameAtMs;
-    }
+    const field = this.field(record.fieldCode, record.fieldName, Number.isNaN(updatedMs) ? -Infinity : updatedMs);
     field.received += 1;
     if (bucket === 'finishedLate') field.finishedLate += 1;
     if (bucket === 'openOverdue') field.openOverdue += 1;
   }
 
-  const finished = buckets.finishedEarly + buckets.finishedOnTime + buckets.finishedLate;
-  const byField = [...fields.values()]
-    .sort((a, b) => (a.MaLinhVuc < b.MaLinhVuc ? -1 : a.MaLinhVuc > b.MaLinhVuc ? 1 : 0))
-    .map(
-      (f): FieldFigures => ({
-        MaLinhVuc: f.MaLinhVuc,
-        TenLinhVuc: opts.fieldNames?.[f.MaLinhVuc] ?? f.TenLinhVuc,
-        received: f.received,
-        finishedLate: f.finishedLate,
-        openOverdue: f.openOverdue,
-      }),
-    );
+  /** Adds another tally's counts to this one (the same period and clock: a ward's, into the province's). */
+  merge(other: SupervisionTally): void {
+    this.received.total += other.received.total;
+    for (const c of ['direct', 'online', 'postal'] as const) this.received.byChannel[c] += other.received.byChannel[c];
+    this.dossiersWithFees += other.dossiersWithFees;
+    this.paidOnline += other.paidOnline;
+    this.amountVnd += other.amountVnd;
+    for (const b of Object.keys(this.buckets) as ProcessingBucket[]) this.buckets[b] += other.buckets[b];
+    for (const f of other.fields.values()) {
+      const field = this.field(f.MaLinhVuc, f.TenLinhVuc, f.nameAtMs);
+      field.received += f.received;
+      field.finishedLate += f.finishedLate;
+      field.openOverdue += f.openOverdue;
+    }
+  }
 
-  return {
-    period: { from: opts.from, to: opts.to },
-    received,
-    payments: {
-      dossiersWithFees,
-      paidOnline,
-      onlineRate: rate(paidOnline, dossiersWithFees),
-      amountVnd,
-    },
-    processing: {
-      finishedEarly: buckets.finishedEarly,
-      finishedOnTime: buckets.finishedOnTime,
-      finishedLate: buckets.finishedLate,
-      openOnTime: buckets.openOnTime,
-      openOverdue: buckets.openOverdue,
-      withdrawn: buckets.withdrawn,
-      onTimeRate: rate(buckets.finishedEarly + buckets.finishedOnTime, finished),
-    },
-    byField,
-  };
+  /** The field's accumulator; its name is the one seen at the latest `nameAtMs`. */
+  private field(code: string, name: string, nameAtMs: number): FieldAccumulator {
+    let field = this.fields.get(code);
+    if (!field) {
+      field = { MaLinhVuc: code, TenLinhVuc: name, received: 0, finishedLate: 0, openOverdue: 0, nameAtMs };
+      this.fields.set(code, field);
+    } else if (nameAtMs > field.nameAtMs) {
+      field.TenLinhVuc = name;
+      field.nameAtMs = nameAtMs;
+    }
+    return field;
+  }
+
+  /** The report of CONTRACT 5 for what was added. */
+  report(): SupervisionReport {
+    const { buckets } = this;
+    const finished = buckets.finishedEarly + buckets.finishedOnTime + buckets.finishedLate;
+    const byField = [...this.fields.values()]
+      .sort((a, b) => (a.MaLinhVuc < b.MaLinhVuc ? -1 : a.MaLinhVuc > b.MaLinhVuc ? 1 : 0))
+      .map(
+        (f): FieldFigures => ({
+          MaLinhVuc: f.MaLinhVuc,
+          TenLinhVuc: this.opts.fieldNames?.[f.MaLinhVuc] ?? f.TenLinhVuc,
+          received: f.received,
+          finishedLate: f.finishedLate,
+          openOverdue: f.openOverdue,
+        }),
+      );
+    return {
+      period: { from: this.opts.from, to: this.opts.to },
+      received: { total: this.received.total, byChannel: { ...this.received.byChannel } },
+      payments: {
+        dossiersWithFees: this.dossiersWithFees,
+        paidOnline: this.paidOnline,
+        onlineRate: rate(this.paidOnline, this.dossiersWithFees),
+        amountVnd: this.amountVnd,
+      },
+      processing: {
+        finishedEarly: buckets.finishedEarly,
+        finishedOnTime: buckets.finishedOnTime,
+        finishedLate: buckets.finishedLate,
+        openOnTime: buckets.openOnTime,
+        openOverdue: buckets.openOverdue,
+        withdrawn: buckets.withdrawn,
+        onTimeRate: rate(buckets.finishedEarly + buckets.finishedOnTime, finished),
+      },
+      byField,
+    };
+  }
+}
+
+/** Computes the supervision report of CONTRACT 5 over the given dossiers. */
+export function buildSupervisionReport(dossiers: Iterable<StoredDossier>, opts: SupervisionReportOptions): SupervisionReport {
+  const tally = new SupervisionTally(opts);
+  for (const dossier of dossiers) tally.add(dossier);
+  return tally.report();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,9 +36,9 @@ export interface NotifierPorts {
 const DEADLINE_MARGIN_MS = 1_000;
 
 /** The handler's logic. */
-export function alertNotifier(ports: () => NotifierPorts, now: () => number = Date.now) {
+export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts>, now: () => number = Date.now) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const { ledger, mailer, recipients, releaseNow } = ports();
+    const { ledger, mailer, recipients, releaseNow } = await ports();
     const failed = new Set<string>();
     const poison: SQSRecord[] = [];
     const runs = new Map<string, { messageIds: string[]; force: boolean }>();
@@ -109,10 +109,10 @@ function answer(failed: Set<string>): SQSBatchResponse {
   return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-const logic = alertNotifier(() => ({
+const logic = alertNotifier(async () => ({
   ledger: alertLedger(),
   mailer: alertMailer(),
-  recipients: alertRecipients(),
+  recipients: await alertRecipients(),
   releaseNow: releaseAlertMessages,
 }));
 

@@ -1,6 +1,7 @@
 /**
  * The daily digest (EventBridge Scheduler, 07:30 Asia/Ho_Chi_Minh): to each default recipient, one
- * email listing every overdue open dossier, counted by field and by processing unit.
+ * email listing every overdue open dossier of the wards it answers for (all of them in a one-ward
+ * deployment; see `digestMail`), counted by field and by processing unit.
  *
  * Read from the due index without a table scan: the dossiers already alerted overdue (parked in
  * its overdue partitions) and those overdue but not yet alerted (its due partitions, up to now).
@@ -14,7 +15,7 @@ import { digestEmail, type AlertLine } from '../core/alert-email';
 import { overdueWorkingDays } from '../core/calendar';
 import { isOverdue } from '../core/overdue';
 import { MailRefusedError, type AlertLedger, type AlertMailer, type DossierStore, type OverdueIndex, type StoredDossier } from '../core/ports';
-import { uniqueAddresses, type Recipients } from '../core/recipients';
+import { digestMail, type Recipients } from '../core/recipients';
 import { normaliseIso, toVnIso, vnDate } from '../core/time';
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
@@ -57,13 +58,13 @@ export async function overdueLines(store: DigestPorts['store'], nowIso: string):
 }
 
 /** The handler's logic. */
-export function dailyDigest(ports: () => DigestPorts, realNow: () => number = Date.now) {
+export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, realNow: () => number = Date.now) {
   return async (event: unknown, context?: Context): Promise<DigestResult> => {
-    const { store, ledger, mailer, recipients } = ports();
+    const { store, ledger, mailer, recipients } = await ports();
     const time = (event as { time?: unknown } | null)?.time;
     const nowIso = (typeof time === 'string' && normaliseIso(time)) || toVnIso(realNow());
     const lines = await overdueLines(store, nowIso);
-    const email = digestEmail(nowIso, lines);
+    const mail = digestMail(lines, recipients);
     const runId = `digest-${vnDate(nowIso)}`;
     const done = (await ledger.loadRun(runId)).settled;
     const owner = `${context?.awsRequestId ?? 'local'}/${randomUUID().slice(0, 8)}`;
@@ -71,35 +72,34 @@ export function dailyDigest(ports: () => DigestPorts, realNow: () => number = Da
 
     let sent = 0;
     let failure: unknown = null;
-    const to = uniqueAddresses(recipients.default);
-    for (const recipient of to) {
+    for (const { recipient, lines: theirs } of mail) {
       const slot = `digest#${recipient.toLowerCase()}`;
       if (done.has(slot) || !(await ledger.claimSlot(runId, slot, owner, deadline))) continue;
       try {
-        const { messageId } = await mailer.send({ to: recipient, ...email });
-        await ledger.settleSlot(runId, slot, { outcome: 'sent', at: toVnIso(realNow()), messageId, dossiers: lines.length });
+        const { messageId } = await mailer.send({ to: recipient, ...digestEmail(nowIso, theirs) });
+        await ledger.settleSlot(runId, slot, { outcome: 'sent', at: toVnIso(realNow()), messageId, dossiers: theirs.length });
         sent++;
       } catch (err) {
         if (err instanceof MailRefusedError) {
           logger.error('SES refused the digest for a recipient', { runId, reason: err.message });
-          await ledger.settleSlot(runId, slot, { outcome: 'refused', at: toVnIso(realNow()), messageId: null, dossiers: lines.length, reason: err.message });
+          await ledger.settleSlot(runId, slot, { outcome: 'refused', at: toVnIso(realNow()), messageId: null, dossiers: theirs.length, reason: err.message });
           continue;
         }
         failure ??= err;
         await ledger.releaseSlot(runId, slot, owner).catch(() => undefined);
       }
     }
-    logger.info('daily digest', { runId, overdue: lines.length, recipients: to.length, sent });
+    logger.info('daily digest', { runId, overdue: lines.length, recipients: mail.length, sent });
     // The one place that sees every overdue open dossier (the scan reads only what is still due).
     count('OverdueOpen', lines.length);
     count('EmailsSent', sent);
     // Thrown, so that the schedule retries and the Errors alarm fires; the settled ones are not resent.
     if (failure) throw failure;
-    return { overdue: lines.length, recipients: to.length, sent };
+    return { overdue: lines.length, recipients: mail.length, sent };
   };
 }
 
-const logic = dailyDigest(() => ({ store: dossierStore(), ledger: alertLedger(), mailer: alertMailer(), recipients: alertRecipients() }));
+const logic = dailyDigest(async () => ({ store: dossierStore(), ledger: alertLedger(), mailer: alertMailer(), recipients: await alertRecipients() }));
 
 export const handler = middy<unknown, DigestResult>()
   .use(logContext())

@@ -1,16 +1,19 @@
 /**
- * GET /reports/supervision?from=YYYY-MM-DD&to=YYYY-MM-DD[&asOf=ISO] (CONTRACT 5): the figures the
- * People's Council's supervision team asks for. Reads only the period's dossiers, through the
- * byReceived index, so its cost follows the period, not the table.
+ * GET /reports/supervision?from=YYYY-MM-DD&to=YYYY-MM-DD[&asOf=ISO][&ward=<agency code>] (CONTRACT 5):
+ * the figures the People's Council's supervision team asks for, of every ward of the deployment
+ * (one ward: exactly CONTRACT 5) or of one (`ward`). GET /reports/province (same query, no `ward`):
+ * each ward's report and the province's total. Reads only the period's dossiers, ward by ward,
+ * through the byReceived index, so its cost follows the period, not the table.
  */
 import middy from '@middy/core';
 import type { DossierStore, StoredDossier } from '../core/ports';
-import { buildSupervisionReport, isIsoDate } from '../core/report';
+import { isIsoDate, SupervisionTally, type SupervisionReport } from '../core/report';
+import { isWardCode, normaliseWard } from '../core/ward';
 import { instantMs, toVnIso } from '../core/time';
 import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
 import { flushMetrics } from '../adapters/metrics';
-import { dossierStore, lazyHandler } from '../adapters/wiring';
+import { dossierStore, lazyHandler, wardNames } from '../adapters/wiring';
 
 /** The longest period one request may ask for: keeps a typo (`--from 0023-…`) from reading years. */
 const MAX_PERIOD_DAYS = 3 * 366;
@@ -36,20 +39,84 @@ export function reportQuery(event: HttpEvent, nowMs: number): { from: string; to
   return { from, to, asOf };
 }
 
+/** The `ward` parameter: an agency code (canonical form), or undefined for every ward. */
+export function wardQuery(event: HttpEvent): string | undefined {
+  const raw = event.queryStringParameters?.ward;
+  if (raw === undefined) return undefined;
+  if (!isWardCode(raw)) {
+    throw new HttpError(400, 'invalid_request', 'Invalid report query: ward: expected an agency code, e.g. 000.00.12.H57', [
+      { path: 'ward', message: 'expected an agency code, e.g. 000.00.12.H57' },
+    ]);
+  }
+  return normaliseWard(raw);
+}
+
+/** One ward's row of the province report. */
+export interface WardReport {
+  ward: string;
+  /** From the recipients configuration (`wards.<code>.name`), or null. */
+  name: string | null;
+  report: SupervisionReport;
+}
+
+/** GET /reports/province: every ward's report and the province's total, over the same period and clock. */
+export interface ProvinceReport {
+  period: SupervisionReport['period'];
+  asOf: string;
+  total: SupervisionReport;
+  wards: WardReport[];
+}
+
+/** What the report handler reads. */
+export interface ReportPorts {
+  store: Pick<DossierStore, 'listReceived' | 'listWards'>;
+  /** Ward names by agency code (may be empty). */
+  wardNames: () => Promise<Record<string, string>>;
+}
+
 /** The handler's logic, given its store and clock. */
-export function supervisionReport(store: DossierStore, now = () => Date.now()) {
+export function supervisionReport(ports: ReportPorts, now = () => Date.now()) {
+  const { store } = ports;
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { from, to, asOf } = reportQuery(event, now());
-    const dossiers: StoredDossier[] = [];
-    for await (const d of store.listReceived(from, to)) dossiers.push(d);
-    const report = buildSupervisionReport(dossiers, { from, to, asOf, dueAt: (d) => d.dueAt ?? d.record?.dueAt ?? null });
-    logger.info('supervision report', { from, to, asOf, dossiers: dossiers.length });
-    return json(200, report);
+    const options = { from, to, asOf, dueAt: (d: StoredDossier) => d.dueAt ?? d.record?.dueAt ?? null };
+    const province = event.routeKey === PROVINCE_ROUTE;
+    const only = province ? undefined : wardQuery(event);
+    const wards = await store.listWards();
+    if (only !== undefined && !wards.includes(only)) {
+      throw new HttpError(404, 'unknown_ward', `No dossier of ward ${only} has been received: check the agency code`);
+    }
+    // One ward at a time, streamed into its tally: a province's year never sits in memory at once.
+    const total = new SupervisionTally(options);
+    const rows: { ward: string; tally: SupervisionTally }[] = [];
+    let dossiers = 0;
+    for (const ward of only === undefined ? wards : [only]) {
+      const tally = new SupervisionTally(options);
+      for await (const d of store.listReceived(from, to, ward)) {
+        tally.add(d);
+        dossiers++;
+      }
+      total.merge(tally);
+      rows.push({ ward, tally });
+    }
+    logger.info('supervision report', { from, to, asOf, ward: only ?? (province ? 'province' : 'all'), wards: rows.length, dossiers });
+    if (!province) return json(200, only === undefined ? total.report() : { ward: only, ...total.report() });
+    const names = await ports.wardNames();
+    const body: ProvinceReport = {
+      period: { from, to },
+      asOf,
+      total: total.report(),
+      wards: rows.map(({ ward, tally }) => ({ ward, name: names[ward] ?? null, report: tally.report() })),
+    };
+    return json(200, body);
   };
 }
+
+/** The route of the province report (the same Lambda as the supervision report). */
+export const PROVINCE_ROUTE = 'GET /reports/province';
 
 export const handler = middy<HttpEvent, HttpResult>()
   .use(logContext())
   .use(flushMetrics())
   .use(jsonErrors())
-  .handler(lazyHandler(() => supervisionReport(dossierStore())));
+  .handler(lazyHandler(() => supervisionReport({ store: dossierStore(), wardNames })));

@@ -93,19 +93,20 @@ describe('offerRecords', () => {
     expect(again).toEqual(['duplicate']);
   });
 
-  it('writes one UpdateItem per new record and reads nothing first', async () => {
+  it('writes one UpdateItem per new record and reads nothing first (plus one per ward and process)', async () => {
     // Prepare
     const store = await freshStore();
-    const records = Array.from({ length: 100 }, (_, i) => ({
-      record: record({ code: `000.00.12.H57-240401-${String(1000 + i)}` }),
-      raw: {},
-    }));
+    const records = (from: number) =>
+      Array.from({ length: 100 }, (_, i) => ({ record: record({ code: `000.00.12.H57-240401-${String(from + i)}` }), raw: {} }));
 
     // Act
-    await store.offerRecords(records);
+    await store.offerRecords(records(1000));
+    const first = { ...store.writeRequests };
+    await store.offerRecords(records(2000));
 
-    // Assess
-    expect(store.writeRequests).toEqual({ put: 0, update: 100, batch: 0 });
+    // Assess: the ward's registry item once, then nothing but the dossiers.
+    expect(first).toEqual({ put: 0, update: 101, batch: 0 });
+    expect(store.writeRequests).toEqual({ put: 0, update: 201, batch: 0 });
   });
 });
 
@@ -194,6 +195,33 @@ describe('indexes', () => {
 
     // Assess
     expect(codes).toEqual(['000.00.12.H57-240101-0001', '000.00.12.H57-240331-0001']);
+  });
+
+  it('keeps the wards apart: a registry of agency codes, and the period of each ward on its own', async () => {
+    // Prepare
+    const store = await freshStore();
+    const at = (code: string) => ({ record: record({ code, receivedAt: '2024-02-10T09:00:00+07:00' }), raw: {} });
+    await store.offerRecords([at('000.00.12.H57-240210-0001'), at('000.00.13.h58-240210-0001'), at('000.00.12.H57-240210-0002')]);
+    const reader = new DynamoDossierStore({ client: dynamo.client, tableName: `store-${tableNo}`, dueAt: (r) => r.dueAt });
+    const codes = async (ward?: string) => {
+      const out: string[] = [];
+      for await (const d of reader.listReceived('2024-01-01', '2024-03-31', ward)) out.push(d.code);
+      return out.sort();
+    };
+
+    // Act
+    const wards = await reader.listWards();
+    const h57 = await codes('000.00.12.H57');
+    const h58 = await codes('000.00.13.H58');
+    const every = await codes();
+    const none = await codes('000.00.14.H59');
+
+    // Assess
+    expect(wards).toEqual(['000.00.12.H57', '000.00.13.H58']);
+    expect(h57).toEqual(['000.00.12.H57-240210-0001', '000.00.12.H57-240210-0002']);
+    expect(h58).toEqual(['000.00.13.h58-240210-0001']);
+    expect(every).toEqual([...h57, ...h58].sort());
+    expect(none).toEqual([]);
   });
 
   it('lists open dossiers due by a bound, once per level and due date', async () => {

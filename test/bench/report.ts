@@ -58,7 +58,7 @@ export async function benchReport(): Promise<void> {
     }
     console.log(`stream loaded through the store in ${((performance.now() - t0) / 1000).toFixed(1)} s (${messages.length} messages)`);
 
-    const handle = supervisionReport(store);
+    const handle = supervisionReport({ store, wardNames: async () => ({}) });
     const ask = async (from: string, to: string) => {
       const before = store.itemsRead;
       const started = performance.now();

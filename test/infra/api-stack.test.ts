@@ -17,6 +17,8 @@ const HANDLERS = [...new Set([...ROUTES.map((r) => r.handler), ...Object.values(
 const SIGNED = ['portal-webhook', 'paygov-confirm', 'vnpay-ipn', 'postal-notification'];
 const WRITERS = [...SIGNED, 'overdue-scan', 'alert-notifier', 'daily-digest'];
 const MAILERS = ['alert-notifier', 'daily-digest'];
+/** Read the recipients configuration: the mailers, and the report for the ward names. */
+const RECIPIENT_READERS = [...MAILERS, 'supervision-report'];
 
 describe('MotcuaApi', () => {
   let api: MotcuaApiStack;
@@ -123,7 +125,7 @@ describe('MotcuaApi', () => {
       expect(variables.includes('ALERT_QUEUE_URL')).toBe(handler === 'overdue-scan');
       expect(granted.includes('sqs:SendMessage')).toBe(handler === 'overdue-scan');
       expect(variables.includes('ALERT_SENDER')).toBe(MAILERS.includes(handler));
-      expect(variables.includes('RECIPIENTS_JSON')).toBe(MAILERS.includes(handler));
+      expect(variables.includes('RECIPIENTS_JSON')).toBe(RECIPIENT_READERS.includes(handler));
       expect(granted.includes('ses:SendEmail')).toBe(MAILERS.includes(handler));
       expect(granted.includes('dynamodb:Query')).toBe(true);
       expect(granted.includes('dynamodb:PutItem')).toBe(WRITERS.includes(handler));

@@ -15,6 +15,7 @@ import { effectiveDueAt } from '../../functions/core/overdue';
 import type { AlertLevel, AlertMark, DossierStore, OfferedRecord, OverdueIndex, RawMessage, StoredDossier } from '../../functions/core/ports';
 import { instantMs, vnDate } from '../../functions/core/time';
 import type { Outcome, Payment, PostalEvent, ProgressStep } from '../../functions/core/types';
+import { wardOf } from '../../functions/core/ward';
 import { FakeLedger, FakeQueue } from './alert-fakes';
 
 // ---- the store -------------------------------------------------------------------------------
@@ -115,14 +116,18 @@ export class MemoryStore implements DossierStore, OverdueIndex {
     });
   }
 
+  async listWards(): Promise<string[]> {
+    return [...new Set([...this.states.values()].flatMap((s) => (s.record ? [wardOf(s.record.code)] : [])))].sort();
+  }
+
   async getDossier(key: string): Promise<{ dossier: StoredDossier; steps: ProgressStep[] } | null> {
     const s = this.states.get(key);
     return s ? { dossier: this.stored(key, s), steps: structuredClone(Object.values(s.steps)) } : null;
   }
 
-  async *listReceived(from: string, to: string): AsyncIterable<StoredDossier> {
+  async *listReceived(from: string, to: string, ward?: string): AsyncIterable<StoredDossier> {
     for (const [key, s] of this.states) {
-      if (!s.record) continue;
+      if (!s.record || (ward !== undefined && wardOf(s.record.code) !== ward)) continue;
       const day = vnDate(s.record.receivedAt);
       if (day >= from && day <= to) yield this.stored(key, s);
     }

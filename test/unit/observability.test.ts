@@ -36,7 +36,7 @@ jest.mock('../../functions/adapters/wiring', () => {
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
     alertMailer: () => mockMailer,
-    alertRecipients: () => ({ default: ['chutich@binhan.local'], byField: {} }),
+    alertRecipients: async () => ({ default: ['chutich@binhan.local'], byField: {} }),
     releaseAlertMessages: async () => undefined,
   };
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { groupAlerts, recipientsFor, type Recipients } from '../../functions/core/recipients';
+import { digestMail, groupAlerts, recipientsFor, type Recipients } from '../../functions/core/recipients';
 import { parseRecipients, readRecipients } from '../../functions/adapters/recipients-config';
 import { alert } from './alert-fakes';
 
@@ -25,10 +25,65 @@ describe('recipientsFor', () => {
     ['soon', 'constructor', ['chutich@binhan.local', 'phochutich@binhan.local']],
   ] as const)('%s in field %s goes to %j', (level, field, expected) => {
     // Act
-    const to = recipientsFor(level, field, config);
+    const to = recipientsFor(level, { code: '000.00.12.H57-240401-0001', fieldCode: field }, config);
 
     // Assess
     expect(to).toEqual(expected);
+  });
+});
+
+/** A province: ward H57 with its own lists, ward H58 with only a field list, others on the top level. */
+const province: Recipients = {
+  default: ['vanphong@tinh.local'],
+  byField: { HT: ['sotuphap@tinh.local'] },
+  wards: {
+    '000.00.12.H57': { name: 'Phường Bình An', default: ['chutich@binhan.local'], byField: { HT: ['tuphap@binhan.local'] } },
+    '000.00.13.H58': { default: [], byField: { DD: ['diachinh@binhtay.local'] } },
+  },
+};
+
+describe('recipientsFor in a province', () => {
+  it.each([
+    ['overdue', '000.00.12.H57-240401-0001', 'HT', ['chutich@binhan.local', 'tuphap@binhan.local']],
+    ['soon', '000.00.12.h57-240401-0001', 'KT', ['chutich@binhan.local']],
+    // A ward without a default list falls back to the top-level one, but keeps its own fields.
+    ['overdue', '000.00.13.H58-240401-0001', 'DD', ['vanphong@tinh.local', 'diachinh@binhtay.local']],
+    ['soon', '000.00.13.H58-240401-0001', 'HT', ['vanphong@tinh.local']],
+    // A ward with no entry: the top-level lists.
+    ['overdue', '000.00.14.H59-240401-0001', 'HT', ['vanphong@tinh.local', 'sotuphap@tinh.local']],
+  ] as const)('%s for %s in field %s goes to %j', (level, code, fieldCode, expected) => {
+    // Act
+    const to = recipientsFor(level, { code, fieldCode }, province);
+
+    // Assess
+    expect(to).toEqual(expected);
+  });
+});
+
+describe('digestMail', () => {
+  it('sends each default recipient the overdue dossiers of the wards it answers for, and the others an empty digest', () => {
+    // Prepare
+    const lines = ['000.00.12.H57-240401-0001', '000.00.13.H58-240401-0002', '000.00.14.H59-240401-0003'].map((code) => ({ code }));
+
+    // Act
+    const mail = digestMail(lines, province);
+
+    // Assess
+    expect(mail.map((m) => `${m.recipient}: ${m.lines.map((l) => l.code.slice(0, 13)).join(',')}`)).toEqual([
+      'chutich@binhan.local: 000.00.12.H57',
+      'vanphong@tinh.local: 000.00.13.H58,000.00.14.H59',
+    ]);
+  });
+
+  it('sends every default recipient of a one-ward deployment all the lines', () => {
+    // Act
+    const mail = digestMail([{ code: '000.00.12.H57-240401-0001' }], config);
+
+    // Assess
+    expect(mail.map((m) => [m.recipient, m.lines.length])).toEqual([
+      ['chutich@binhan.local', 1],
+      ['phochutich@binhan.local', 1],
+    ]);
   });
 });
 
@@ -84,8 +139,22 @@ describe('recipients configuration', () => {
     expect(r).toEqual({ default: ['a@b.vn'], byField: {} });
   });
 
+  it('reads the wards of a province, keyed by upper-case agency code', () => {
+    // Act
+    const r = parseRecipients(
+      '{"default":["a@b.vn"],"wards":{"000.00.12.h57":{"name":" Phường Bình An ","default":["c@binhan.vn"]}}}',
+      'RECIPIENTS_JSON',
+    );
+
+    // Assess
+    expect(r.wards).toEqual({ '000.00.12.H57': { name: 'Phường Bình An', default: ['c@binhan.vn'], byField: {} } });
+  });
+
   it.each([
     ['not JSON', '{', /not valid JSON/],
+    ['a ward key that is not an agency code', '{"default":[],"wards":{"H57/1":{"default":[]}}}', /wards\.H57\/1: expected an agency code/],
+    ['a ward listed twice', '{"default":[],"wards":{"a.b":{},"A.B":{}}}', /wards\.A\.B: listed twice/],
+    ['a bad address in a ward', '{"default":[],"wards":{"A.B":{"byField":{"HT":["x"]}}}}', /wards\.A\.B\.byField\.HT\.0: expected an email address/],
     ['no default', '{"byField":{}}', /default/],
     ['a bad address', '{"default":["chutich"]}', /default\.0: expected an email address/],
     ['a field that is not a list', '{"default":[],"byField":{"HT":"a@b.vn"}}', /byField\.HT/],

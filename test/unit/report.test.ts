@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { StoredDossier } from '../../functions/core/ports';
 import {
   buildSupervisionReport,
+  SupervisionTally,
   type SupervisionReport,
   type SupervisionReportOptions,
 } from '../../functions/core/report';
@@ -558,6 +559,33 @@ describe('buildSupervisionReport: invariants', () => {
         expect(report.payments.amountVnd).toBe(report.payments.paidOnline * 30_000);
         expect(p.onTimeRate).toBeGreaterThanOrEqual(0);
         expect(p.onTimeRate).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
+  it('merges per-ward tallies into exactly the report over every dossier (the province total)', () => {
+    const named = (d: StoredDossier, name: string, updatedMs: number): StoredDossier =>
+      d.record ? { ...d, record: { ...d.record, fieldName: name, updatedAt: new Date(updatedMs).toISOString() } } : d;
+    const arbWardDossier = fc.record({
+      dossier: arbDossier,
+      ward: fc.integer({ min: 0, max: 3 }),
+      // Field names differ between wards and versions: the newest one must win across wards too.
+      name: fc.constantFrom('Tên cũ', 'Tên mới'),
+      updatedMs: fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2024-12-31T00:00:00Z') }),
+    });
+    fc.assert(
+      fc.property(fc.array(arbWardDossier, { maxLength: 60 }), (rows) => {
+        // Prepare
+        const all = rows.map((r) => named(r.dossier, r.name, r.updatedMs));
+        const tallies = [0, 1, 2, 3].map(() => new SupervisionTally(options()));
+        rows.forEach((r, i) => tallies[r.ward].add(all[i]));
+
+        // Act
+        const province = new SupervisionTally(options());
+        for (const t of tallies) province.merge(t);
+
+        // Assess
+        expect(province.report()).toEqual(buildSupervisionReport(all, options()));
       }),
     );
   });
