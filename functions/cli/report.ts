@@ -1,5 +1,5 @@
 /**
- * `npm run report -- --from 2023-01-01 --to 2024-03-31 [--format md|json|html] [--api URL] [--as-of ISO]`
+ * `npm run report -- --from 2023-01-01 --to 2024-03-31 [--format md|json|html] [--api URL] [--as-of ISO] [--ward CODE | --province]`
  *
  * Fetches the supervision report (CONTRACT 5) from the running stack (`GET /reports/supervision`)
  * and prints it in Vietnamese as the council's notice writes figures. Node built-ins only, so it
@@ -7,7 +7,16 @@
  *
  * Exit codes: 0 printed, 1 the API failed or could not be reached, 2 bad arguments.
  */
-import { REPORT_FORMATS, isIsoDate, renderReport, type ReportFormat, type SupervisionReport } from '../core/report';
+import {
+  REPORT_FORMATS,
+  isIsoDate,
+  renderProvinceReport,
+  renderReport,
+  type ProvinceReport,
+  type ReportFormat,
+  type SupervisionReport,
+} from '../core/report';
+import { isWardCode, normaliseWard } from '../core/ward';
 import { instantMs } from '../core/time';
 import { runCli } from './run-cli';
 
@@ -21,6 +30,10 @@ export interface ReportCommand {
   /** The report's clock as given (ISO 8601 with an offset), or null for the server's real time. */
   asOf: string | null;
   token: string;
+  /** One ward's report (its agency code), or null for every ward. */
+  ward: string | null;
+  /** The province report: every ward and the total (`GET /reports/province`). */
+  province: boolean;
 }
 
 /** The outcome of reading the command line. */
@@ -35,6 +48,7 @@ Supervision report of the one-stop desk
 
 Cách dùng / Usage:
   npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|json|html] [--api URL] [--as-of ISO]
+                    [--ward MÃ_ĐƠN_VỊ | --province]
 
 Tham số / Options:
   --from YYYY-MM-DD   ngày tiếp nhận đầu kỳ (giờ Việt Nam, tính cả ngày này) / first date of receipt, inclusive
@@ -43,6 +57,8 @@ Tham số / Options:
   --api URL           địa chỉ API / API base URL (mặc định / default http://127.0.0.1:$PORT, PORT=3000)
   --as-of ISO         thời điểm tính quá hạn / the report's clock, e.g. 2024-03-31T17:00:00+07:00
                       (mặc định: giờ hiện tại của máy chủ / default: the server's real time)
+  --ward CODE         chỉ một phường (mã đơn vị đầu mã hồ sơ, ví dụ 000.00.12.H57) / one ward only (its agency code)
+  --province          báo cáo toàn tỉnh: từng phường và tổng cộng / the province: every ward and the total
   -h, --help          hướng dẫn này / this help
 
 Biến môi trường / Environment:
@@ -56,7 +72,7 @@ Ví dụ / Example:
 const DEFAULT_TOKEN = 'local-admin-token';
 const DEFAULT_PORT = '3000';
 const REQUEST_TIMEOUT_MS = 120_000;
-const FLAGS = ['--from', '--to', '--format', '--api', '--as-of'] as const;
+const FLAGS = ['--from', '--to', '--format', '--api', '--as-of', '--ward'] as const;
 type Flag = (typeof FLAGS)[number];
 
 /** One error, in both languages, naming what is wrong; the caller adds the usage hint. */
@@ -71,9 +87,14 @@ function isFlag(value: string): value is Flag {
 /** Reads and validates the command line (the arguments after the script name). */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedArgs {
   const given = new Map<Flag, string>();
+  let province = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--province') {
+      province = true;
+      continue;
+    }
     // `--from=2023-01-01` as well as `--from 2023-01-01`: both are common habits.
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
@@ -132,6 +153,15 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     );
   }
 
+  const ward = given.get('--ward') ?? null;
+  if (ward !== null && !isWardCode(ward)) {
+    return bilingual(
+      `--ward không hợp lệ: ${JSON.stringify(ward)}, cần mã đơn vị (ví dụ 000.00.12.H57)`,
+      `invalid --ward: ${JSON.stringify(ward)}, expected an agency code (e.g. 000.00.12.H57)`,
+    );
+  }
+  if (ward !== null && province) return bilingual('chỉ dùng một trong --ward và --province', 'give --ward or --province, not both');
+
   let api = given.get('--api');
   if (api === undefined) {
     const port = env.PORT || DEFAULT_PORT;
@@ -167,6 +197,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       api: api.replace(/\/+$/, ''),
       asOf,
       token: env.ADMIN_TOKEN || DEFAULT_TOKEN,
+      ward: ward === null ? null : normaliseWard(ward),
+      province,
     },
   };
 }
@@ -175,7 +207,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
 export function reportUrl(command: ReportCommand): string {
   const query = new URLSearchParams({ from: command.from, to: command.to });
   if (command.asOf) query.set('asOf', command.asOf);
-  return `${command.api}/reports/supervision?${query.toString()}`;
+  if (command.ward) query.set('ward', command.ward);
+  return `${command.api}/reports/${command.province ? 'province' : 'supervision'}?${query.toString()}`;
 }
 
 /** Where the command writes and how it reaches the API; tests pass fakes. */
@@ -289,6 +322,15 @@ export async function main(
     report = JSON.parse(body);
   } catch {
     report = null;
+  }
+  if (command.province) {
+    const p = report as Partial<ProvinceReport> | null;
+    if (!p || !looksLikeReport(p.total) || !Array.isArray(p.wards) || !p.wards.every((w) => looksLikeReport(w?.report))) {
+      io.stderr(`Lỗi: ${url} không trả về báo cáo toàn tỉnh: ${errorMessage(body)}\nError: ${url} did not answer with a province report.\n`);
+      return 1;
+    }
+    io.stdout(renderProvinceReport(p as ProvinceReport, command.format));
+    return 0;
   }
   if (!looksLikeReport(report)) {
     io.stderr(

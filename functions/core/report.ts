@@ -360,6 +360,8 @@ interface ReportView {
   fieldRows: string[][];
   fieldTotal: string[] | null;
   noFields: string;
+  /** The province report's table of wards, before the fields. */
+  wards?: { title: string; head: string[]; rows: string[][] };
 }
 
 function hoSo(n: number): string {
@@ -457,6 +459,7 @@ function mdTable(head: string[], rows: string[][], numericFrom: number): string 
 function renderMd(view: ReportView): string {
   const parts = [`# ${view.title}`, ...view.paragraphs];
   parts.push(`## ${view.summaryTitle}`, mdTable(view.summaryHead, view.summaryRows, 1));
+  if (view.wards) parts.push(`## ${view.wards.title}`, mdTable(view.wards.head, view.wards.rows, 2));
   parts.push(`## ${view.fieldTitle}`);
   if (view.fieldRows.length === 0) parts.push(view.noFields);
   else {
@@ -506,6 +509,7 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #666;padding:.3
 ${view.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 <h2>${escapeHtml(view.summaryTitle)}</h2>
 ${htmlTable(view.summaryHead, view.summaryRows, 1, null)}
+${view.wards ? `<h2>${escapeHtml(view.wards.title)}</h2>\n${htmlTable(view.wards.head, view.wards.rows, 2, null)}` : ''}
 <h2>${escapeHtml(view.fieldTitle)}</h2>
 ${fieldPart}
 </body>
@@ -531,4 +535,50 @@ export function renderReport(report: SupervisionReport, format: ReportFormat, op
       throw new RangeError(`unknown report format: ${String(never)}`);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The province: every ward of the deployment
+
+/** One ward's row of the province report. */
+export interface WardReport {
+  /** The agency code (upper case), the head of the ward's MaHoSo. */
+  ward: string;
+  /** From the recipients configuration (`wards.<code>.name`), or null. */
+  name: string | null;
+  report: SupervisionReport;
+}
+
+/** GET /reports/province: every ward's report and the province's total, over one period and clock. */
+export interface ProvinceReport {
+  period: ReportPeriod;
+  asOf: string;
+  total: SupervisionReport;
+  wards: WardReport[];
+}
+
+/**
+ * Prints the province report: the total as `renderReport` prints a ward's, with a table of the
+ * wards (received, online, finished late, overdue open, on-time rate) before the fields; `json`
+ * the route's JSON.
+ */
+export function renderProvinceReport(province: ProvinceReport, format: ReportFormat): string {
+  if (format === 'json') return `${JSON.stringify(province, null, 2)}\n`;
+  const view = buildView(province.total, province.asOf);
+  view.title = 'Báo cáo tình hình tiếp nhận và giải quyết thủ tục hành chính tại Bộ phận Một cửa các phường';
+  view.paragraphs.unshift(`Toàn tỉnh: ${formatVnNumber(province.wards.length)} đơn vị có hồ sơ.`);
+  view.wards = {
+    title: 'Theo đơn vị',
+    head: ['Mã đơn vị', 'Đơn vị', 'Tiếp nhận', 'Trực tuyến', 'Giải quyết quá hạn', 'Quá hạn đang xử lý', 'Tỷ lệ đúng hạn'],
+    rows: province.wards.map(({ ward, name, report }) => [
+      ward,
+      name ?? '',
+      formatVnNumber(report.received.total),
+      formatVnNumber(report.received.byChannel.online),
+      formatVnNumber(report.processing.finishedLate),
+      formatVnNumber(report.processing.openOverdue),
+      formatVnPercent(report.processing.onTimeRate),
+    ]),
+  };
+  return format === 'md' ? renderMd(view) : renderHtml(view);
 }

@@ -7,7 +7,7 @@
  */
 import middy from '@middy/core';
 import type { DossierStore, StoredDossier } from '../core/ports';
-import { isIsoDate, SupervisionTally, type SupervisionReport } from '../core/report';
+import { isIsoDate, SupervisionTally, type ProvinceReport } from '../core/report';
 import { isWardCode, normaliseWard } from '../core/ward';
 import { instantMs, toVnIso } from '../core/time';
 import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
@@ -49,22 +49,6 @@ export function wardQuery(event: HttpEvent): string | undefined {
     ]);
   }
   return normaliseWard(raw);
-}
-
-/** One ward's row of the province report. */
-export interface WardReport {
-  ward: string;
-  /** From the recipients configuration (`wards.<code>.name`), or null. */
-  name: string | null;
-  report: SupervisionReport;
-}
-
-/** GET /reports/province: every ward's report and the province's total, over the same period and clock. */
-export interface ProvinceReport {
-  period: SupervisionReport['period'];
-  asOf: string;
-  total: SupervisionReport;
-  wards: WardReport[];
 }
 
 /** What the report handler reads. */

@@ -34,6 +34,8 @@ describe('parseArgs', () => {
         api: 'http://127.0.0.1:3000',
         asOf: null,
         token: 'local-admin-token',
+        ward: null,
+        province: false,
       },
     });
   });
@@ -46,6 +48,8 @@ describe('parseArgs', () => {
     { case: '--as-of kept as given', argv: [...BASE, '--as-of', '2024-03-31T17:00:00+07:00'], env: {}, expected: { asOf: '2024-03-31T17:00:00+07:00' } },
     { case: 'flags in any order', argv: ['--to', '2024-03-31', '--format', 'json', '--from', '2023-01-01'], env: {}, expected: { format: 'json' } },
     { case: 'a one-day period', argv: ['--from', '2024-02-29', '--to', '2024-02-29'], env: {}, expected: { from: '2024-02-29', to: '2024-02-29' } },
+    { case: '--ward, upper-cased', argv: [...BASE, '--ward', '000.00.12.h57'], env: {}, expected: { ward: '000.00.12.H57', province: false } },
+    { case: '--province', argv: [...BASE, '--province'], env: {}, expected: { ward: null, province: true } },
   ])('$case', ({ argv, env, expected }) => {
     // Act
     const parsed = parseArgs(argv, env);
@@ -82,6 +86,8 @@ describe('parseArgs', () => {
     { case: 'api not http', argv: [...BASE, '--api', 'ftp://127.0.0.1/'], names: '--api' },
     { case: 'as-of without an offset', argv: [...BASE, '--as-of', '2024-03-31T17:00:00'], names: '--as-of' },
     { case: 'as-of a date only', argv: [...BASE, '--as-of', '2024-03-31'], names: '--as-of' },
+    { case: 'ward not an agency code', argv: [...BASE, '--ward', 'H57/1'], names: '--ward' },
+    { case: 'both ward and province', argv: [...BASE, '--ward', '000.00.12.H57', '--province'], names: '--province' },
   ])('rejects $case, naming $names in Vietnamese and English', ({ argv, names }) => {
     // Act
     const parsed = parseArgs(argv, {});
@@ -114,7 +120,7 @@ describe('reportUrl', () => {
     },
   ])('asOf $asOf → $url', ({ asOf, url }) => {
     // Prepare
-    const command = { from: '2023-01-01', to: '2024-03-31', format: 'md' as const, api: 'http://127.0.0.1:3000', asOf, token: 't' };
+    const command = { from: '2023-01-01', to: '2024-03-31', format: 'md' as const, api: 'http://127.0.0.1:3000', asOf, token: 't', ward: null, province: false };
 
     // Act
     const result = reportUrl(command);
@@ -177,6 +183,38 @@ describe('main', () => {
     expect(code).toBe(1);
     expect(out).toEqual([]);
     for (const s of shows) expect(err.join('')).toContain(s);
+  });
+
+  it('prints the province report: the total and a row per ward, from GET /reports/province', async () => {
+    // Prepare
+    const province = {
+      period: REPORT.period,
+      asOf: '2024-03-31T17:00:00+07:00',
+      total: REPORT,
+      wards: [{ ward: '000.00.12.H57', name: 'Phường Bình An', report: REPORT }],
+    };
+    const { io, out, calls } = fakeIo(() => json(200, province));
+
+    // Act
+    const code = await main([...BASE, '--province'], {}, io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(calls[0].url).toBe('http://127.0.0.1:3000/reports/province?from=2023-01-01&to=2024-03-31');
+    expect(out.join('')).toContain('tiếp nhận 11.701 hồ sơ');
+    expect(out.join('')).toMatch(/\| 000\.00\.12\.H57 \| Phường Bình An \| 11\.701 \| 8\.979 \|/);
+  });
+
+  it('asks for one ward with --ward', async () => {
+    // Prepare
+    const { io, calls } = fakeIo(() => json(200, { ward: '000.00.12.H57', ...REPORT }));
+
+    // Act
+    const code = await main([...BASE, '--ward', '000.00.12.h57'], {}, io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(calls[0].url).toBe('http://127.0.0.1:3000/reports/supervision?from=2023-01-01&to=2024-03-31&ward=000.00.12.H57');
   });
 
   it('exits 1 when the answer is not a report', async () => {
