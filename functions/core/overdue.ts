@@ -3,7 +3,8 @@
  * given clock. Pure: the scan, the read view and the report all call it with their own clock.
  */
 import { addWorkingDays, dueSoonHorizon, type Pause } from './calendar';
-import { procedureByCode } from './catalog/procedures';
+// Not catalog/procedures: that module carries the whole catalog (names, fees) into every bundle.
+import { processingDaysOf } from './catalog/processing-days';
 import { instantMs, toVnIso } from './time';
 import type { DossierRecord, ProgressStep, Status } from './types';
 
@@ -22,9 +23,9 @@ export type AlertLevel = 'overdue' | 'soon';
  */
 export function effectiveDueAt(record: DossierRecord, pauses?: readonly Pause[]): string | null {
   if (record.dueAt) return record.dueAt;
-  const procedure = procedureByCode(record.procedureCode);
-  if (!procedure) return null;
-  return addWorkingDays(record.receivedAt, procedure.processingDays, pauses);
+  const processingDays = processingDaysOf(record.procedureCode);
+  if (processingDays === null) return null;
+  return addWorkingDays(record.receivedAt, processingDays, pauses);
 }
 
 /**

@@ -8,15 +8,14 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 import { METRICS_NAMESPACE } from '../../functions/adapters/metric-names';
+import { BUNDLING, NODE_OPTIONS, REPO_ROOT } from './bundling';
 import { LOG_RETENTION } from './limits';
 
-/** Repository root: the project root and lock file of every bundle. */
-export const REPO_ROOT = path.resolve(__dirname, '../..');
 const HANDLERS_DIR = path.join(REPO_ROOT, 'functions', 'handlers');
 
 /** Who calls the function: decides where a failed invocation ends up. */
@@ -53,32 +52,6 @@ export interface HandlerFunctionProps {
   /** Where the Errors and Throttles alarms notify. */
   readonly alarmAction: cloudwatch.IAlarmAction;
 }
-
-/**
- * Bundling shared by every handler.
- *
- * ESM output: @middy/core is ESM-only and the SDK v3 and Powertools ship ESM builds, so esbuild
- * takes their `module` entry points and tree-shakes them; Node 22 runs `.mjs` natively and ESM
- * allows top-level await during init. The banner gives the bundle a `require` for the CommonJS
- * dependencies (date-holidays and its deps) that call `require()` on Node built-ins, which esbuild
- * leaves in place and which an ES module otherwise lacks ("Dynamic require of ... is not supported").
- *
- * externalModules [] (default: `@aws-sdk/*` left to the runtime): the SDK is bundled, so the
- * deployed code runs the exact SDK version of package-lock.json that the tests ran, not whatever
- * the runtime ships that month; and a minified bundle of the few clients used loads faster at
- * cold start than resolving the runtime's full SDK from disk.
- */
-const BUNDLING: BundlingOptions = {
-  format: OutputFormat.ESM, // WHY (default CJS): see above
-  target: 'node22', // WHY (default: derived from the runtime): stated, to match the pinned runtime
-  mainFields: ['module', 'main'], // WHY (default main first for CJS-era packages): prefer ESM builds
-  banner: "import { createRequire as __motcuaCreateRequire } from 'node:module'; const require = __motcuaCreateRequire(import.meta.url);",
-  externalModules: [], // WHY (default ['@aws-sdk/*']): see above
-  minify: true, // WHY (default false): a smaller file to fetch and parse at every cold start
-  sourceMap: true, // WHY (default false): with --enable-source-maps, errors name TypeScript lines
-  // WHY (default true): stack traces need only the mappings; the sources would double the zip.
-  sourcesContent: false,
-};
 
 /** A motcua Lambda: NodejsFunction from functions/handlers/<handler>.ts plus log group, role and alarms. */
 export class HandlerFunction extends Construct {
@@ -129,8 +102,9 @@ export class HandlerFunction extends Construct {
         // The namespace of the EMF metrics the function writes to its log (no PutMetricData, no grant).
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // Stack traces point at the TypeScript sources, through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS,
       },
+      // The esbuild settings of every bundle, shared with the bundle bench and tests: see bundling.ts.
       bundling: BUNDLING,
     });
 

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderProcessingDays } from '../../functions/core/catalog/generate-processing-days';
+import { processingDaysOf } from '../../functions/core/catalog/processing-days';
 import { FIELDS, PROCEDURES, procedureByCode } from '../../functions/core/catalog/procedures';
 
 describe('procedure catalog', () => {
@@ -78,5 +82,38 @@ describe('procedure catalog', () => {
 
     // Assess
     expect(found).toMatchObject({ processingDays: days, fee });
+  });
+});
+
+describe('processing days table (what the Lambdas bundle instead of the catalog)', () => {
+  it('is exactly what the generator renders from procedures.json today', () => {
+    // Prepare
+    const expected = renderProcessingDays(PROCEDURES);
+
+    // Act
+    const committed = readFileSync(join(__dirname, '../../functions/core/catalog/processing-days.generated.ts'), 'utf8');
+
+    // Assess
+    expect(committed).toBe(expected);
+  });
+
+  it.each([
+    ...PROCEDURES.map((p) => p.MaTTHC),
+    '1.001193.000.00.00.H57',
+    ' 1.000894 ',
+    '9.999999',
+    '1.0011931',
+    '',
+    'constructor',
+    '__proto__',
+  ])('agrees with procedureByCode for %j', (code) => {
+    // Prepare
+    const query = code;
+
+    // Act
+    const days = processingDaysOf(query);
+
+    // Assess
+    expect(days).toBe(procedureByCode(query)?.processingDays ?? null);
   });
 });

@@ -22,7 +22,10 @@
  *   exemptions; the portal's DanhSachLePhi remains the source for what a dossier owes.
  * - `processingDays` is the statutory time at the ward; "ngay trong ngày" procedures count as
  *   1 working day, which is what the receipt slip promises for a dossier received after 15:00.
+ *   The Lambdas read it from `processing-days.generated.ts`: after editing the JSON, run
+ *   `npx tsx functions/core/catalog/generate-processing-days.ts` (the catalog test checks it).
  */
+import { catalogCode } from './processing-days';
 import catalog from './procedures.json';
 
 /** One procedure of the catalog, under the portal's field names. */
@@ -46,12 +49,9 @@ export const PROCEDURES: readonly Procedure[] = catalog.procedures;
 export const FIELDS: Readonly<Record<string, string>> = catalog.fields;
 
 const BY_CODE: ReadonlyMap<string, Procedure> = new Map(PROCEDURES.map((p) => [p.MaTTHC, p]));
-// DVCQG sometimes sends the code with an agency suffix ("1.001193.000.00.00.H57"): the first
-// `d.dddddd` part is the procedure.
-const CODE = /^\s*(\d\.\d{6})(?:\.|\s*$)/;
 
 /** The procedure with this MaTTHC (an agency suffix is ignored), or null when not in the catalog. */
 export function procedureByCode(code: string): Procedure | null {
-  const m = CODE.exec(code);
-  return (m && BY_CODE.get(m[1])) ?? null;
+  const key = catalogCode(code);
+  return key === null ? null : (BY_CODE.get(key) ?? null);
 }
