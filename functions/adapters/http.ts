@@ -8,7 +8,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { StoreUnavailableError } from '../core/ports';
-import { ValidationError } from '../core/portal';
+import { ValidationError } from '../core/validation';
 import { secretValues, type SecretName } from './config';
 import { logger } from './logger';
 import { countRejected } from './metrics';

@@ -18,7 +18,7 @@
 // zod/mini, as in core/portal.ts: the same validator core without the method-chaining classes,
 // about 60 KB less in the postal-notification bundle than `import * as z from 'zod'`.
 import * as z from 'zod/mini';
-import { ValidationError } from '../core/portal';
+import { ValidationError } from '../core/validation';
 import { normaliseIso, parseCompact } from '../core/time';
 import type { PostalEvent, PostalEventType } from '../core/types';
 

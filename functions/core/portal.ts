@@ -39,19 +39,9 @@ import * as z from 'zod/mini';
 import { parseCompact } from './time';
 import { AGENCY_CODE } from './ward';
 import type { Channel, DossierRecord, Fee, ProgressStep, Status, Supplement } from './types';
+import { ValidationError } from './validation';
 
-/** A message that fails validation; `details` names every bad field (`data[3].NgayHenTra`). */
-export class ValidationError extends Error {
-  readonly details: { path: string; message: string }[];
-
-  constructor(details: { path: string; message: string }[]) {
-    const shown = details.slice(0, 5).map((d) => `${d.path || '(body)'}: ${d.message}`);
-    const more = details.length > shown.length ? `; and ${details.length - shown.length} more` : '';
-    super(`Invalid portal message (${details.length} error${details.length === 1 ? '' : 's'}): ${shown.join('; ')}${more}`);
-    this.name = 'ValidationError';
-    this.details = details;
-  }
-}
+export { ValidationError };
 
 /** A validated portal message: dossier records (each with its raw JSON) or progress steps. */
 export type PortalMessage =

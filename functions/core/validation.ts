@@ -1,0 +1,16 @@
+/**
+ * The error of a message that fails validation, naming each bad field. In its own module so that
+ * the HTTP adapter and the payment handlers need not bundle the portal's schemas to catch it.
+ */
+/** A message that fails validation; `details` names every bad field (`data[3].NgayHenTra`). */
+export class ValidationError extends Error {
+  readonly details: { path: string; message: string }[];
+
+  constructor(details: { path: string; message: string }[]) {
+    const shown = details.slice(0, 5).map((d) => `${d.path || '(body)'}: ${d.message}`);
+    const more = details.length > shown.length ? `; and ${details.length - shown.length} more` : '';
+    super(`Invalid portal message (${details.length} error${details.length === 1 ? '' : 's'}): ${shown.join('; ')}${more}`);
+    this.name = 'ValidationError';
+    this.details = details;
+  }
+}
