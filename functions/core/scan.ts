@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { dueSoonHorizon, overdueWorkingDays } from './calendar';
 import { alertLevel } from './overdue';
-import type { AlertLedger, AlertLevel, AlertMark, AlertQueue, AlertQueueMessage, DossierStore, DueAlert, OverdueIndex } from './ports';
+import type { AlertLedger, AlertLevel, AlertMark, AlertQueue, AlertQueueMessage, DossierStore, DueAlert, OverdueIndex, StoredDossier } from './ports';
 import { toCompact, toVnIso } from './time';
 
 /** What the scan needs of the store. */
@@ -102,49 +102,69 @@ function unclaim(store: ScanStore, claims: Claim[]) {
   return Promise.allSettled(claims.map((c) => store.unmarkAlerted(c.key, c.version, c.alert.level, c.mark)));
 }
 
+/** Dossiers examined at once: their conditional writes overlap, a backlog of thousands is not one at a time. */
+const CLAIM_CONCURRENCY = 16;
+
 /** Reads what is due by `horizon` and claims what is newly flagged into `claims`; returns how many it read. */
 async function claimDue(deps: ScanDeps, horizon: string, claims: Claim[]): Promise<number> {
-  const { store, now, runId } = deps;
   let scanned = 0;
-  for await (const dossier of store.listDueBy(horizon)) {
+  let batch: StoredDossier[] = [];
+  const settle = async () => {
+    // Every write of the batch settles before the next step: a claim made while another write
+    // failed is still recorded, so that the caller gives it back.
+    const results = await Promise.allSettled(batch.map((d) => claimOne(deps, d)));
+    batch = [];
+    for (const r of results) if (r.status === 'fulfilled' && r.value) claims.push(r.value);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  for await (const dossier of deps.store.listDueBy(horizon)) {
     scanned++;
-    const record = dossier.record;
-    const dueAt = dossier.dueAt ?? record?.dueAt ?? null;
-    if (!record || !dueAt) continue;
-    if (!OPEN_STATUSES.has(record.status)) {
-      await store.dropFromDueIndex(dossier.key, record.version);
-      continue;
-    }
-    const level = alertLevel(record, dueAt, now);
-    if (!level) continue;
-    const alerted = dossier.alerts;
-    if (alerted.overdue?.dueAt === dueAt) {
-      // Alerted overdue already; a newer record with the same due date put it back in the index.
-      await store.keepAsOverdue(dossier.key, record.version);
-      continue;
-    }
-    if (level === 'soon' && alerted.soon?.dueAt === dueAt) continue; // waits in the index to become overdue
-    const mark: AlertMark = { dueAt, at: now };
-    if (!(await store.markAlerted(dossier.key, record.version, level, mark))) continue; // another scan has it
-    claims.push({
-      key: dossier.key,
-      version: record.version,
-      mark,
-      alert: {
-        runId,
-        level,
-        code: record.code,
-        procedureName: record.procedureName,
-        fieldCode: record.fieldCode,
-        fieldName: record.fieldName,
-        dueAt,
-        workingDaysOverdue: level === 'overdue' ? overdueWorkingDays(dueAt, now) : 0,
-        unit: record.unit,
-        receivedAt: record.receivedAt,
-      },
-    });
+    batch.push(dossier);
+    if (batch.length >= CLAIM_CONCURRENCY) await settle();
   }
+  await settle();
   return scanned;
+}
+
+/** Examines one dossier of the due index; the claim when it is newly flagged and this run got it. */
+async function claimOne(deps: ScanDeps, dossier: StoredDossier): Promise<Claim | null> {
+  const { store, now, runId } = deps;
+  const record = dossier.record;
+  const dueAt = dossier.dueAt ?? record?.dueAt ?? null;
+  if (!record || !dueAt) return null;
+  if (!OPEN_STATUSES.has(record.status)) {
+    await store.dropFromDueIndex(dossier.key, record.version);
+    return null;
+  }
+  const level = alertLevel(record, dueAt, now);
+  if (!level) return null;
+  const alerted = dossier.alerts;
+  if (alerted.overdue?.dueAt === dueAt) {
+    // Alerted overdue already; a newer record with the same due date put it back in the index.
+    await store.keepAsOverdue(dossier.key, record.version);
+    return null;
+  }
+  if (level === 'soon' && alerted.soon?.dueAt === dueAt) return null; // waits in the index to become overdue
+  const mark: AlertMark = { dueAt, at: now };
+  if (!(await store.markAlerted(dossier.key, record.version, level, mark))) return null; // another scan has it
+  return {
+    key: dossier.key,
+    version: record.version,
+    mark,
+    alert: {
+      runId,
+      level,
+      code: record.code,
+      procedureName: record.procedureName,
+      fieldCode: record.fieldCode,
+      fieldName: record.fieldName,
+      dueAt,
+      workingDaysOverdue: level === 'overdue' ? overdueWorkingDays(dueAt, now) : 0,
+      unit: record.unit,
+      receivedAt: record.receivedAt,
+    },
+  };
 }
 
 function countByLevel(alerts: readonly { level: AlertLevel }[]): Record<AlertLevel, number> {
