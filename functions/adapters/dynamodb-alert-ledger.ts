@@ -97,19 +97,6 @@ export class DynamoAlertLedger implements AlertLedger {
     await this.put({ pk: OPEN_PK, sk: manifest.runId, runId: manifest.runId, startedAt: manifest.startedAt });
   }
 
-  async amendRun(runId: string, counts: Record<AlertLevel, number>): Promise<void> {
-    await this.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: marshall({ pk: runPk(runId), sk: MANIFEST_SK }),
-        UpdateExpression: 'SET #o = :o, #s = :s',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#o': 'overdue', '#s': 'soon' },
-        ExpressionAttributeValues: marshall({ ':o': counts.overdue, ':s': counts.soon }),
-      }),
-    );
-  }
-
   async recordAlerts(alerts: DueAlert[]): Promise<void> {
     // One item per (run, level, dossier): a message delivered twice, even twice in one batch, is
     // one item (BatchWriteItem refuses two puts of one key in a request).

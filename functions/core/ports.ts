@@ -149,9 +149,7 @@ export interface SlotOutcome {
 export interface AlertLedger {
   /** Writes the manifest and lists the run as open (before any of its messages is queued). */
   openRun(manifest: RunManifest): Promise<void>;
-  /** Lowers the manifest's counts to what was actually queued (a partial queue failure). */
-  amendRun(runId: string, counts: Record<AlertLevel, number>): Promise<void>;
-  /** Records received alert messages (idempotent: one item per run, level and dossier). */
+  /** Records a run's alerts: the scan before it queues them, the notifier as they arrive (idempotent: one item per run, level and dossier). */
   recordAlerts(alerts: DueAlert[]): Promise<void>;
   loadRun(runId: string): Promise<AlertRunState>;
   /** Takes a short lease on an email slot; false while another invocation holds it. */

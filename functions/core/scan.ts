@@ -4,10 +4,12 @@
  * 1. Read what is due by the due-soon horizon from the due index (never the whole table).
  * 2. Claim each newly flagged dossier with a conditional mark (level + due date + record version):
  *    a concurrent scan, or a repeat at the same clock, claims nothing twice.
- * 3. Write the run's manifest (how many alerts per level) to the ledger, and only then queue one
- *    message per claimed dossier: the notifier knows a run is complete when it has them all.
- * 4. When queueing fails part-way, give back the claims that were not queued (the next scan
- *    flags them again), lower the manifest to what went, and report the failure.
+ * 3. Write the run's manifest (how many alerts per level) and its alerts to the ledger, and only
+ *    then queue one message per claimed dossier: the notifier knows a run is complete when the
+ *    ledger holds them all.
+ * 4. When the ledger cannot take the run, give back every claim (the next scan flags them again).
+ *    When queueing fails part-way, keep the claims: the ledger has the run, and step 5 of this or
+ *    the next scan has it delivered; report the failure.
  * 5. Sweep: nudge every run still open (an SES outage outlasted the queue's retries, or a nudge
  *    was lost) with a flush message, so that no alert the ledger holds is ever left unsent.
  */
@@ -24,7 +26,7 @@ export type ScanStore = Pick<DossierStore, 'listDueBy' | 'markAlerted' | 'dropFr
 /** The scan's collaborators and clock. */
 export interface ScanDeps {
   store: ScanStore;
-  ledger: Pick<AlertLedger, 'openRun' | 'amendRun' | 'closeRun' | 'listOpenRuns'>;
+  ledger: Pick<AlertLedger, 'openRun' | 'recordAlerts' | 'closeRun' | 'listOpenRuns'>;
   queue: AlertQueue;
   /** The scan's clock, ISO 8601 (`+07:00`): the real time, or an admin's `now`. */
   now: string;
@@ -174,33 +176,38 @@ function countByLevel(alerts: readonly { level: AlertLevel }[]): Record<AlertLev
   };
 }
 
-/** Manifest first, then the messages; on a failure, gives back what did not go and rethrows. */
+/**
+ * Manifest and alerts into the ledger first, then the messages. Once the ledger holds the run, a
+ * message that never arrives (a queue outage part-way, a local emulator restarted with messages
+ * in memory) loses nothing: the next scan's sweep nudges the open run, which the notifier finds
+ * complete. Until then, a failure gives back every claim.
+ */
 async function queueRun(deps: ScanDeps, claims: Claim[], wallClock: () => number): Promise<void> {
   const { store, ledger, queue, now, runId } = deps;
+  const alerts = claims.map((c) => c.alert);
+  let opened = false;
   try {
-    await ledger.openRun({ runId, clock: now, startedAt: toVnIso(wallClock()), counts: countByLevel(claims.map((c) => c.alert)) });
+    await ledger.openRun({ runId, clock: now, startedAt: toVnIso(wallClock()), counts: countByLevel(alerts) });
+    opened = true;
+    await ledger.recordAlerts(alerts);
   } catch (err) {
     await unclaim(store, claims);
+    // Nothing of this run may go out now (its dossiers are claimable again): close it, best effort.
+    if (opened) await ledger.closeRun(runId, now).catch(() => undefined);
     throw err;
   }
 
-  const messages: AlertQueueMessage[] = claims.map((c) => ({ kind: 'alert', alert: c.alert }));
+  const messages: AlertQueueMessage[] = alerts.map((alert) => ({ kind: 'alert', alert }));
   const { unsent, error } = await queue.send(messages);
   if (unsent.length === 0) return;
-
-  const failed = new Set(unsent);
-  const lost = claims.filter((_, i) => failed.has(messages[i]));
-  const queued = claims.filter((_, i) => !failed.has(messages[i]));
-  await unclaim(store, lost);
-  try {
-    await ledger.amendRun(runId, countByLevel(queued.map((c) => c.alert)));
-    if (queued.length === 0) await ledger.closeRun(runId, now);
-    // The batch that carried the last queued alert may have found the run incomplete: nudge it.
-    else await queue.send([{ kind: 'flush', runId, force: false }]);
-  } catch {
-    // Best effort: the run stays open and the next scan's sweep nudges it.
-  }
-  throw new AlertQueueError(`queued ${queued.length} of ${claims.length} alerts of run ${runId}`, queued.length, { cause: error });
+  // The alerts not queued are in the ledger: the claims stay, and the run is delivered from there.
+  await queue.send([{ kind: 'flush', runId, force: false }]).catch(() => undefined);
+  const queued = messages.length - unsent.length;
+  throw new AlertQueueError(
+    `queued ${queued} of ${messages.length} alert messages of run ${runId}; the ledger holds them all, and the next scan's sweep delivers the run`,
+    queued,
+    { cause: error },
+  );
 }
 
 /** Nudges every open run of an earlier scan; never fails the scan. */

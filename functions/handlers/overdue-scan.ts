@@ -83,7 +83,11 @@ export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date
       if (err instanceof AlertQueueError) {
         logger.error('alert queue failed during the scan', { reason: err.message, queued: err.queued });
         countRejected('queue_unavailable');
-        return json(503, { error: { code: 'queue_unavailable', message: 'The alert queue cannot take the alerts now; retry later.' } }, { 'retry-after': '30' });
+        return json(
+          503,
+          { error: { code: 'queue_unavailable', message: `The alert queue took ${err.queued} of the alert messages. Every alert is kept in the run's ledger and goes out after the next scan.` } },
+          { 'retry-after': '30' },
+        );
       }
       return errorResult(err);
     }

@@ -7,8 +7,9 @@
  * alerted again; a malformed message ends in the DLQ.
  *
  * In this process, on the same emulators: an SES outage loses no alert, whether SES comes back
- * while the queue still retries the messages or only after they died in the DLQ; and the daily
- * digest finds every overdue open dossier through the due index.
+ * while the queue still retries the messages or only after they died in the DLQ; messages lost
+ * from the queue lose no alert either; and the daily digest finds every overdue open dossier
+ * through the due index.
  */
 import { GetQueueUrlCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -363,6 +364,26 @@ describe('in process on the emulators: an SES outage loses no alert; the daily d
     expect(again).toMatchObject({ flagged: 0, runsNudged: 0 });
     expect(leftover).toEqual([]);
     expect(summary(await sesStore(ses.endpoint))).toEqual(expected);
+  }, SLOW_MS);
+
+  it('sends every email once when the queued messages are lost before any consumer saw them', async () => {
+    // Prepare: the scan queued its 3 messages, then the queue lost them (fauxqs keeps messages in
+    // memory: the local stack restarted; on AWS, a queue purged by mistake)
+    const { ledger, scan } = await scannedWard();
+    await sqs.client.send(new PurgeQueueCommand({ QueueUrl: sqs.alerts.url }));
+    const notifier = alertNotifier(() => ({ ledger, mailer: new SesMailer(sesUp, 'motcua@binhan.local'), recipients: RECIPIENTS })) as LambdaHandler;
+
+    // Act: the next scheduled scan flags nothing new and nudges the run, which the ledger holds whole
+    const next = await scan('2024-04-04T09:15:00+07:00');
+    const emails = await poll(async () => {
+      await consumeOnce(sqs.client, notifier);
+      const stored = await sesStore(ses.endpoint);
+      return stored.length >= expected.length && (await ledger.listOpenRuns()).length === 0 ? stored : undefined;
+    }, { timeoutMs: 30_000, what: 'the emails of the lost run' });
+
+    // Assess
+    expect(next).toMatchObject({ flagged: 0, alertsQueued: 0, runsNudged: 1 });
+    expect(summary(emails)).toEqual(expected);
   }, SLOW_MS);
 
   it('mails the daily digest of every overdue open dossier, alerted or not yet, once a day', async () => {

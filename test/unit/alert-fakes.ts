@@ -159,11 +159,6 @@ export class FakeLedger implements AlertLedger {
     this.open.set(manifest.runId, manifest.startedAt);
   }
 
-  async amendRun(runId: string, counts: Record<AlertLevel, number>): Promise<void> {
-    const r = this.run(runId);
-    if (r.manifest) r.manifest.counts = { ...counts };
-  }
-
   async recordAlerts(alerts: DueAlert[]): Promise<void> {
     if (this.failRecord) throw new Error('ledger down');
     for (const a of alerts) this.run(a.runId).alerts.set(`${a.level}#${dossierKey(a.code)}`, structuredClone(a));

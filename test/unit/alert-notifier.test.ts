@@ -51,13 +51,24 @@ function sqsRecord(message: AlertQueueMessage | string, receiveCount = 1): SQSRe
 
 const context = (id = 'req') => ({ awsRequestId: id, getRemainingTimeInMillis: () => 60_000 }) as unknown as Context;
 
-/** The queued messages of one scan of `store`, with the ledger that scan wrote its manifest to. */
+/** The queued messages of one scan of `store`, with the ledger that scan wrote its manifest and alerts to. */
 async function scan(store = ward()) {
   const ledger = new FakeLedger();
   const queue = new FakeQueue();
   const runId = newRunId(NOW);
   await runOverdueScan({ store, ledger, queue, now: NOW, runId, wallClock: () => Date.parse(NOW) });
   return { ledger, runId, messages: queue.drain() };
+}
+
+/**
+ * The same, with a ledger holding only the run's manifest: the alerts reach the notifier through
+ * their messages alone (a run opened by a scan of an earlier version, which did not record them).
+ */
+async function scanManifestOnly(store = ward()) {
+  const { ledger: full, runId, messages } = await scan(store);
+  const ledger = new FakeLedger();
+  await ledger.openRun((await full.loadRun(runId)).manifest!);
+  return { ledger, runId, messages };
 }
 
 /** The emails of a run as `level recipient: codes`, sorted. */
@@ -78,9 +89,28 @@ function sentEmails(mailer: FakeMailer): string[] {
 }
 
 describe('alert notifier', () => {
-  it('sends nothing until the run is complete, then one email per recipient and level', async () => {
+  it('sends one email per recipient and level as soon as the first message arrives: the scan recorded the whole run', async () => {
     // Prepare
     const { ledger, messages } = await scan();
+    const mailer = new FakeMailer();
+    const notify = alertNotifier(() => ({ ledger, mailer, recipients: RECIPIENTS }));
+    const alerts = messages.flatMap((m) => (m.kind === 'alert' ? [m.alert] : []));
+
+    // Act
+    const first = await notify({ Records: messages.slice(0, 1).map((m) => sqsRecord(m)) }, context());
+    const sentAfterFirst = mailer.sent.length;
+    const rest = await notify({ Records: messages.slice(1).map((m) => sqsRecord(m)) }, context());
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(rest.batchItemFailures).toEqual([]);
+    expect(sentAfterFirst).toBe(mailer.sent.length);
+    expect(sentEmails(mailer)).toEqual(expectedEmails(alerts));
+  });
+
+  it('sends nothing until the run is complete, then one email per recipient and level', async () => {
+    // Prepare
+    const { ledger, messages } = await scanManifestOnly();
     const mailer = new FakeMailer();
     const notify = alertNotifier(() => ({ ledger, mailer, recipients: RECIPIENTS }));
     const alerts = messages.flatMap((m) => (m.kind === 'alert' ? [m.alert] : []));
@@ -294,7 +324,7 @@ describe('alert notifier', () => {
 
   it('delivers what the ledger holds when a forced flush finds messages missing', async () => {
     // Prepare
-    const { ledger, runId, messages } = await scan();
+    const { ledger, runId, messages } = await scanManifestOnly();
     const mailer = new FakeMailer();
     const notify = alertNotifier(() => ({ ledger, mailer, recipients: RECIPIENTS }));
     await notify({ Records: messages.slice(0, 1).map((m) => sqsRecord(m)) }, context());

@@ -85,20 +85,23 @@ describe('overdue-scan handler', () => {
     expect(JSON.parse(second.body)).toEqual({ scanned: 1, flagged: 0, alertsQueued: 0 });
   });
 
-  it('answers 503 when the alert queue is down, and the alerts stay claimable', async () => {
+  it('answers 503 when the alert queue is down, the run and its alerts kept in the ledger', async () => {
     // Prepare
     const store = ward();
     const queue = new FakeQueue();
     queue.failAfter = 0;
-    const handler = overdueScan(() => ({ store, ledger: new FakeLedger(), queue }), () => REAL_NOW);
+    const ledger = new FakeLedger();
+    const handler = overdueScan(() => ({ store, ledger, queue }), () => REAL_NOW);
 
     // Act
     const res = (await handler(post())) as { statusCode: number; body: string };
 
     // Assess
     expect(res.statusCode).toBe(503);
-    expect(JSON.parse(res.body).error.code).toBe('queue_unavailable');
-    expect(store.get('000.00.12.H57-240401-0001').dossier.alerts.overdue).toBeNull();
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'queue_unavailable', message: expect.stringContaining('took 0 of the alert messages') });
+    const [open] = await ledger.listOpenRuns();
+    expect((await ledger.loadRun(open.runId)).alerts.map((a) => a.code)).toContain('000.00.12.H57-240401-0001');
+    expect(store.get('000.00.12.H57-240401-0001').dossier.alerts.overdue).not.toBeNull();
   });
 
   it.each([

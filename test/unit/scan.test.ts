@@ -150,7 +150,7 @@ describe('runOverdueScan', () => {
     expect(store.get(code(1)).place).toBe('overdue');
   });
 
-  it('gives back the claims it could not queue, lowers the manifest and reports the failure', async () => {
+  it('keeps the claims it could not queue: the ledger holds every alert, and the next sweep delivers the run', async () => {
     // Prepare
     const store = ward();
     const d = deps(store);
@@ -162,17 +162,33 @@ describe('runOverdueScan', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(AlertQueueError);
     await expect(attempt).rejects.toMatchObject({ queued: 1 });
-    const queued = d.queue.alerts();
-    expect(queued).toHaveLength(1);
-    const manifest = (await d.ledger.loadRun(d.runId)).manifest!;
-    expect(manifest.counts.overdue + manifest.counts.soon).toBe(1);
-    // The other two are claimable again: the next scan flags exactly them.
+    expect(d.queue.alerts()).toHaveLength(1);
+    const run = await d.ledger.loadRun(d.runId);
+    expect(run.manifest!.counts).toEqual({ overdue: 1, soon: 2 });
+    expect(codes(run.alerts)).toEqual(['overdue 0001', 'soon 0002', 'soon 0006']);
+    // Nothing is flagged twice: the next scan finds no new dossier, and nudges the run.
     const next = deps(store, { ledger: d.ledger, runId: newRunId(NOW) });
     const retried = await runOverdueScan(next);
-    expect(retried.flagged).toBe(2);
-    expect([...codes(queued), ...codes(next.queue.alerts())].sort()).toEqual(['overdue 0001', 'soon 0002', 'soon 0006']);
-    // …and nudges the half-queued run, whose flush message was lost with the queue.
+    expect(retried.flagged).toBe(0);
     expect(next.queue.sent).toContainEqual({ kind: 'flush', runId: d.runId, force: false });
+  });
+
+  it('gives back every claim and closes the run when the ledger cannot take its alerts', async () => {
+    // Prepare
+    const store = ward();
+    const d = deps(store);
+    d.ledger.failRecord = true;
+
+    // Act
+    const attempt = runOverdueScan(d);
+
+    // Assess
+    await expect(attempt).rejects.toThrow('ledger down');
+    expect(d.queue.sent).toEqual([]);
+    expect(store.get(code(1)).dossier.alerts.overdue).toBeNull();
+    expect(store.get(code(1)).place).toBe('due');
+    expect((await d.ledger.loadRun(d.runId)).closed).toBe(true);
+    expect(await d.ledger.listOpenRuns()).toEqual([]);
   });
 
   it('gives back every claim and queues nothing when the manifest cannot be written', async () => {
