@@ -52,7 +52,7 @@ import { dossierKey, type ProgressStep } from '../core/types';
 import { DynamoDossierStore } from '../adapters/dynamodb-store';
 import { DynamoRawLog, mentionsDossier, rawEvents, type RawEvent, type RawLogReader } from '../adapters/raw-log';
 import { HOST, TABLE_NAME } from '../../infra/local/settings';
-import { cliDynamoClient, runCli, tableEndpoint } from './run-cli';
+import { cliDynamoClient, runCli, runCommand, tableEndpoint, type ParsedCommand } from './run-cli';
 
 /** Days read before the date inside MaHoSo (see the module comment). */
 export const LOOKBACK_DAYS = 3;
@@ -454,7 +454,7 @@ export interface RebuildArgs {
 export function parseArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
-): { kind: 'run'; args: RebuildArgs } | { kind: 'help' } | { kind: 'error'; message: string } {
+): ParsedCommand<RebuildArgs> {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const positional: string[] = [];
@@ -500,18 +500,7 @@ export async function main(
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   now: () => number = Date.now,
 ): Promise<number> {
-  const parsed = parseArgs(argv, env);
-  if (parsed.kind === 'help') {
-    out(USAGE);
-    return 0;
-  }
-  if (parsed.kind === 'error') {
-    err(`Error: ${parsed.message}\n${USAGE}`);
-    return 2;
-  }
-  const { args } = parsed;
-  const client = cliDynamoClient(args.endpoint, env);
-  try {
+  return runCommand(parseArgs(argv, env), USAGE, { out, err }, (args) => cliDynamoClient(args.endpoint, env), async (args, client) => {
     const store = new DynamoDossierStore({ client, tableName: args.table, dueAt: (record) => effectiveDueAt(record) });
     const result = await rebuildDossier({
       store,
@@ -525,12 +514,7 @@ export async function main(
     });
     if (result.refused) return 1;
     return result.verified === false ? 1 : 0;
-  } catch (e) {
-    err(`Error: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 if (require.main === module) runCli((argv) => main(argv));

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { readStoredRecipients, writeStoredRecipients } from '../adapters/recipients-config';
 import type { Recipients } from '../core/recipients';
 import { TABLE_NAME } from '../../infra/local/settings';
-import { cliDynamoClient, runCli, tableEndpoint } from './run-cli';
+import { cliDynamoClient, runCli, runCommand, tableEndpoint, type ParsedCommand } from './run-cli';
 
 export const USAGE = `Alert recipients stored in the table (CONFIG/recipients)
 
@@ -33,13 +33,16 @@ Usage:
   -h, --help      this help
 `;
 
-type Parsed =
-  | { kind: 'run'; action: 'put' | 'show'; file: string | null; table: string; endpoint: string | null }
-  | { kind: 'help' }
-  | { kind: 'error'; message: string };
+/** A validated command line. */
+interface RecipientsArgs {
+  action: 'put' | 'show';
+  file: string | null;
+  table: string;
+  endpoint: string | null;
+}
 
 /** Reads the command line (after the script name). */
-export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Parsed {
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedCommand<RecipientsArgs> {
   const values = new Map<string, string>();
   let show = false;
   for (let i = 0; i < argv.length; i++) {
@@ -59,7 +62,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const file = values.get('--put') ?? null;
   if (show === (file !== null)) return { kind: 'error', message: 'give exactly one of --put <file> and --show' };
   const table = values.get('--table');
-  return { kind: 'run', action: show ? 'show' : 'put', file, table: table ?? TABLE_NAME, endpoint: tableEndpoint(table, values.get('--endpoint'), env) };
+  return { kind: 'run', args: { action: show ? 'show' : 'put', file, table: table ?? TABLE_NAME, endpoint: tableEndpoint(table, values.get('--endpoint'), env) } };
 }
 
 /** One line per list: who gets what (addresses of leaders, not of citizens: nothing to mask). */
@@ -80,32 +83,17 @@ export async function main(
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
-  const parsed = parseArgs(argv, env);
-  if (parsed.kind === 'help') {
-    out(USAGE);
-    return 0;
-  }
-  if (parsed.kind === 'error') {
-    err(`Error: ${parsed.message}\n${USAGE}`);
-    return 2;
-  }
-  const client = cliDynamoClient(parsed.endpoint, env);
-  try {
-    if (parsed.action === 'show') {
-      describe(await readStoredRecipients(client, parsed.table)).forEach((l) => out(l));
+  return runCommand(parseArgs(argv, env), USAGE, { out, err }, (args) => cliDynamoClient(args.endpoint, env), async (args, client) => {
+    if (args.action === 'show') {
+      describe(await readStoredRecipients(client, args.table)).forEach((l) => out(l));
       return 0;
     }
-    const file = parsed.file as string;
-    const stored = await writeStoredRecipients(client, parsed.table, readFileSync(file, 'utf8'), file);
-    out(`stored in ${parsed.table} CONFIG/recipients (${Object.keys(stored.wards ?? {}).length} wards):`);
+    const file = args.file as string;
+    const stored = await writeStoredRecipients(client, args.table, readFileSync(file, 'utf8'), file);
+    out(`stored in ${args.table} CONFIG/recipients (${Object.keys(stored.wards ?? {}).length} wards):`);
     describe(stored).forEach((l) => out(l));
     return 0;
-  } catch (e) {
-    err(`Error: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 if (require.main === module) runCli((argv) => main(argv));

@@ -32,7 +32,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { ALERT_DLQ, ALERT_QUEUE, HOST, REGION } from '../../infra/local/settings';
-import { runCli } from './run-cli';
+import { runCli, runCommand, type ParsedCommand } from './run-cli';
 
 /** SQS's batch limit. */
 const BATCH_MAX = 10;
@@ -234,7 +234,7 @@ function isLoopback(url: URL): boolean {
 export function parseArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
-): { kind: 'run'; args: ReplayArgs } | { kind: 'help' } | { kind: 'error'; message: string } {
+): ParsedCommand<ReplayArgs> {
   const values = new Map<string, string>();
   let dryRun = false;
   for (let i = 0; i < argv.length; i++) {
@@ -299,29 +299,13 @@ export async function main(
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
-  const parsed = parseArgs(argv, env);
-  if (parsed.kind === 'help') {
-    out(USAGE);
-    return 0;
-  }
-  if (parsed.kind === 'error') {
-    err(`Error: ${parsed.message}\n${USAGE}`);
-    return 2;
-  }
-  const { args } = parsed;
-  const client = sqsClientFor(args, env);
-  try {
+  return runCommand(parseArgs(argv, env), USAGE, { out, err }, (args) => sqsClientFor(args, env), async (args, client) => {
     out(`${args.dryRun ? 'dry run: listing' : 'moving'} ${args.dlqUrl} → ${args.targetUrl}${args.max ? ` (at most ${args.max})` : ''}`);
     const result = await replayDlq({ client, dlqUrl: args.dlqUrl, targetUrl: args.targetUrl, max: args.max ?? undefined, dryRun: args.dryRun, log: out });
     if (result.dryRun) out(`dry run: ${result.moved} message(s) would be moved; nothing moved`);
     else out(`moved ${result.moved} message(s); ${result.failed} not sent (still in the dead-letter queue); ${result.notDeleted} sent but not deleted (a later replay sends them again)`);
     return result.failed > 0 || result.notDeleted > 0 ? 1 : 0;
-  } catch (e) {
-    err(`Error: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 if (require.main === module) runCli((argv) => main(argv));

@@ -38,3 +38,37 @@ export function cliDynamoClient(endpoint: string | null, env: Readonly<Record<st
     ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
   });
 }
+
+/** What an admin command's argument parser answers. */
+export type ParsedCommand<A> = { kind: 'run'; args: A } | { kind: 'help' } | { kind: 'error'; message: string };
+
+/**
+ * The part every admin command shares: `--help` prints the usage (exit 0), an argument error
+ * prints it with the error (exit 2); otherwise `run` gets the arguments and a client made for them,
+ * destroyed afterwards, and anything it throws is printed (exit 1).
+ */
+export async function runCommand<A, C extends { destroy(): void }>(
+  parsed: ParsedCommand<A>,
+  usage: string,
+  lines: { out: (line: string) => void; err: (line: string) => void },
+  makeClient: (args: A) => C,
+  run: (args: A, client: C) => Promise<number>,
+): Promise<number> {
+  if (parsed.kind === 'help') {
+    lines.out(usage);
+    return 0;
+  }
+  if (parsed.kind === 'error') {
+    lines.err(`Error: ${parsed.message}\n${usage}`);
+    return 2;
+  }
+  const client = makeClient(parsed.args);
+  try {
+    return await run(parsed.args, client);
+  } catch (e) {
+    lines.err(`Error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
