@@ -26,6 +26,7 @@ import { gzipSync } from 'node:zlib';
 import { recordHash } from '../core/dossier';
 import {
   StoreUnavailableError,
+  type AlertLevel,
   type AlertMark,
   type DossierStore,
   type OfferedRecord,
@@ -403,15 +404,17 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     }
   }
 
-  async *listDueBy(until: string): AsyncIterable<StoredDossier> {
-    const bound = `${new Date(instantMs(until)).toISOString()}#\uffff`;
-    for (let shard = 0; shard < TABLE.dueShards; shard++) {
-      for await (const page of this.queryPages({
-        IndexName: TABLE.byDue.name,
-        KeyConditionExpression: 'g1pk = :p AND g1sk <= :u',
-        ExpressionAttributeValues: { ':p': { S: `DUE#${shard}` }, ':u': { S: bound } },
-      })) {
-        for (const item of page) yield toStoredDossier(item);
+  async *listDueBy(until: string, soonUntil: string = until): AsyncIterable<StoredDossier> {
+    for (const [prefix, upTo] of [['DUE', until], ['SOON', soonUntil]] as const) {
+      const bound = `${new Date(instantMs(upTo)).toISOString()}#\uffff`;
+      for (let shard = 0; shard < TABLE.dueShards; shard++) {
+        for await (const page of this.queryPages({
+          IndexName: TABLE.byDue.name,
+          KeyConditionExpression: 'g1pk = :p AND g1sk <= :u',
+          ExpressionAttributeValues: { ':p': { S: `${prefix}#${shard}` }, ':u': { S: bound } },
+        })) {
+          for (const item of page) yield toStoredDossier(item);
+        }
       }
     }
   }
@@ -419,11 +422,12 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   async markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean> {
     const attr = ALERT_ATTR[level];
     const values: Record<string, unknown> = { ':m': mark, ':ver': version, ':due': mark.dueAt };
-    // Overdue: out of the scan's partitions (nothing left to send), into the overdue partition of
-    // the same index, where the daily digest finds it (see `listAlertedOverdue`).
-    if (level === 'overdue') Object.assign(values, { ':park': overduePk(key), ':psk': dueSk(key, mark.dueAt) });
+    // Out of the scan's due partitions: overdue into the overdue partition of the same index
+    // (nothing left to send; the daily digest reads it, see `listAlertedOverdue`), due soon into
+    // the due-soon one, which the scan reads only up to its clock (until it becomes overdue).
+    Object.assign(values, { ':park': parkedPk(key, level), ':psk': dueSk(key, mark.dueAt) });
     return this.updateDossierIf(key, {
-      UpdateExpression: level === 'overdue' ? 'SET #m = :m, g1pk = :park, g1sk = :psk' : 'SET #m = :m',
+      UpdateExpression: 'SET #m = :m, g1pk = :park, g1sk = :psk',
       ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
       ExpressionAttributeNames: { '#m': attr, '#v': 'ver', '#d': 'dueAt' },
       ExpressionAttributeValues: marshall(values),
@@ -455,23 +459,19 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
         ExpressionAttributeValues: marshall({ ...values, ...extra }),
       });
     // Each failed condition below means the mark is not ours any more: leave it.
-    if (level === 'soon') {
-      await update('REMOVE #m', sameMark, {}, {});
-      return;
-    }
     // Still the record it was claimed at: back into the scan's partition of the due index.
     const reindexed = await update('REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk', `#v = :ver AND ${sameMark}`, { ':ver': version, ':due_pk': `DUE#${dueShard(key)}`, ':due_sk': dueSk(key, mark.dueAt) }, { '#v': 'ver' });
     // Else a newer record arrived since: it indexed the dossier itself; only the mark goes.
     if (!reindexed) await update('REMOVE #m', sameMark, {}, {});
   }
 
-  async keepAsOverdue(key: string, version: string): Promise<void> {
+  async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {
     // A failed condition means a newer record re-indexed the dossier itself: leave it.
     await this.updateDossierIf(key, {
       UpdateExpression: 'SET g1pk = :park',
       ConditionExpression: '#v = :ver AND attribute_exists(g1sk)',
       ExpressionAttributeNames: { '#v': 'ver' },
-      ExpressionAttributeValues: { ':ver': { S: version }, ':park': { S: overduePk(key) } },
+      ExpressionAttributeValues: { ':ver': { S: version }, ':park': { S: parkedPk(key, level) } },
     });
   }
 
@@ -548,12 +548,17 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
 
 }
 
-/** The overdue partition of the due index for a dossier (same shard as its `DUE#` one). */
 /** The byReceived partition of a ward's month (yyyy-MM, Vietnam time). */
 function receivedPk(ward: string, month: string): string {
   return `RCV#${ward}#${month}`;
 }
 
+/** Where a dossier alerted at `level` waits in the due index (same shard as its `DUE#` one). */
+function parkedPk(key: string, level: AlertLevel): string {
+  return level === 'overdue' ? overduePk(key) : `SOON#${dueShard(key)}`;
+}
+
+/** The overdue partition of the due index for a dossier. */
 function overduePk(key: string): string {
   return `OVD#${dueShard(key)}`;
 }

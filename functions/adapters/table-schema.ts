@@ -15,9 +15,13 @@
  *               (status 2, 4) with an alert still to send: the scan reads what is due, not the table.
  *               g1pk = OVD#<shard 0..7> (same sort key): open dossiers already alerted overdue for their
  *               current due date, parked where the scan does not read them and the daily digest does.
+ *               g1pk = SOON#<shard 0..7> (same sort key): open dossiers alerted due soon for their
+ *               current due date; the scan reads them only up to its clock (when they are overdue).
  *               A newer portal record moves the dossier back to DUE# (open) or out (closed).
- *   byReceived  g2pk = RCV#<yyyy-MM> (Vietnam time), g2sk = <receivedAt ISO>#<key>: the report reads
- *               the period's months, not the table.
+ *   byReceived  g2pk = RCV#<agency code>#<yyyy-MM> (Vietnam time), g2sk = <receivedAt ISO>#<key>:
+ *               the report reads the period's months of each ward, not the table.
+ *   WARDS / <agency code>       the ward registry: one item per ward that sent a dossier record
+ *   CONFIG / recipients         a province's alert recipients (`npm run recipients`)
  */
 export const TABLE = {
   partitionKey: 'pk',

@@ -21,8 +21,8 @@
  *    only its code and alert marks (kept, so that no overdue alert goes out twice), delete the
  *    step items the log does not back, then offer every record version in arrival order (this
  *    also refills the versions seen, `seen`, so a late repeat still counts as a duplicate), the
- *    steps, payments and postal events. An open dossier already alerted overdue for its current
- *    due date is parked back where the scan does not read it (`keepAsOverdue`).
+ *    steps, payments and postal events. An open dossier already alerted for its current due date
+ *    is parked back where the scan would park it (`keepAsAlerted`).
  * 5. Catch up: read today's (and yesterday's) partition again and offer what arrived meanwhile. A
  *    handler keeps the raw message before it writes the state, so a delivery whose state write
  *    went to the old item is found here, and any later one writes to the new item itself.
@@ -75,7 +75,7 @@ export type RebuildStore = Pick<
   | 'offerPostalEvent'
   | 'resetDossierItem'
   | 'deleteSteps'
-  | 'keepAsOverdue'
+  | 'keepAsAlerted'
 >;
 
 /** Inputs of `rebuildDossier`. */
@@ -401,13 +401,15 @@ export async function rebuildDossier(opts: RebuildOptions): Promise<RebuildResul
   }
   const expected = foldEvents(events).get(key)!;
 
-  // An open dossier alerted overdue for its current due date goes back where only the daily
-  // digest reads it, as the scan would park it at its next run.
+  // An open dossier alerted for its current due date goes back where the scan would park it at
+  // its next run: overdue where only the daily digest reads it, due soon where it waits to be overdue.
   let back = await readStored(store, key);
   const record = back.dossier?.record;
-  const overdueMark = back.dossier?.alerts.overdue;
-  if (record && overdueMark && OPEN_STATUSES.has(record.status) && overdueMark.dueAt === back.dossier!.dueAt) {
-    await store.keepAsOverdue(key, record.version);
+  const alerts = back.dossier?.alerts;
+  const dueAt = back.dossier?.dueAt;
+  const parked = alerts?.overdue?.dueAt === dueAt ? 'overdue' : alerts?.soon?.dueAt === dueAt ? 'soon' : null;
+  if (record && dueAt && parked && OPEN_STATUSES.has(record.status)) {
+    await store.keepAsAlerted(key, record.version, parked);
     back = await readStored(store, key);
   }
 

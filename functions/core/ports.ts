@@ -60,12 +60,16 @@ export interface DossierStore {
   listReceived(from: string, to: string, ward?: string): AsyncIterable<StoredDossier>;
   /** The agency codes of every ward that has sent a dossier record, in order. */
   listWards(): Promise<string[]>;
-  /** Open dossiers (status 2, 4) still pending an alert, with a due date at or before `until`. */
-  listDueBy(until: string): AsyncIterable<StoredDossier>;
+  /**
+   * Open dossiers (status 2, 4) still pending an alert, with a due date at or before `until`, and
+   * those already alerted due soon, with a due date at or before `soonUntil` (default `until`):
+   * the scan asks for these up to its clock only, when they become overdue.
+   */
+  listDueBy(until: string, soonUntil?: string): AsyncIterable<StoredDossier>;
   /**
    * Marks the dossier alerted at `level` for `mark.dueAt`, provided its record is still at
    * `version`; false when it already was marked for that due date or the record changed since.
-   * Marking the overdue level also takes the dossier out of the due index (nothing left to send).
+   * The mark also parks the dossier out of the pending part of the due index (see `keepAsAlerted`).
    */
   markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean>;
   /** Takes a dossier whose alerts are all sent out of the due index (the scan's clean-up). */
@@ -191,8 +195,12 @@ export class MailRefusedError extends Error {
 export interface OverdueIndex {
   /** Undoes a `markAlerted` claim whose alert could not be queued: the next scan flags it again. */
   unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void>;
-  /** Parks an open dossier already alerted overdue for its due date where only the digest reads it. */
-  keepAsOverdue(key: string, version: string): Promise<void>;
+  /**
+   * Parks again an open dossier already alerted at `level` for its due date (a newer record put it
+   * back among the pending ones): overdue where only the digest reads it, due soon where the scan
+   * reads it once it is overdue.
+   */
+  keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void>;
   /** Open dossiers alerted overdue for their current due date (until a newer record moves or closes them). */
   listAlertedOverdue(): AsyncIterable<StoredDossier>;
 }

@@ -1,7 +1,8 @@
 /**
  * The overdue / due-soon scan of CONTRACT 6, through the ports only.
  *
- * 1. Read what is due by the due-soon horizon from the due index (never the whole table).
+ * 1. Read what is due by the due-soon horizon from the due index (never the whole table), and
+ *    of the dossiers already alerted due soon, those now overdue.
  * 2. Claim each newly flagged dossier with a conditional mark (level + due date + record version):
  *    a concurrent scan, or a repeat at the same clock, claims nothing twice.
  * 3. Write the run's manifest (how many alerts per level) and its alerts to the ledger, and only
@@ -21,7 +22,7 @@ import { toCompact, toVnIso } from './time';
 
 /** What the scan needs of the store. */
 export type ScanStore = Pick<DossierStore, 'listDueBy' | 'markAlerted' | 'dropFromDueIndex'> &
-  Pick<OverdueIndex, 'unmarkAlerted' | 'keepAsOverdue'>;
+  Pick<OverdueIndex, 'unmarkAlerted' | 'keepAsAlerted'>;
 
 /** The scan's collaborators and clock. */
 export interface ScanDeps {
@@ -120,7 +121,8 @@ async function claimDue(deps: ScanDeps, horizon: string, claims: Claim[]): Promi
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   };
-  for await (const dossier of deps.store.listDueBy(horizon)) {
+  // Pending ones up to the due-soon horizon; those alerted due soon only once they are overdue.
+  for await (const dossier of deps.store.listDueBy(horizon, deps.now)) {
     scanned++;
     batch.push(dossier);
     if (batch.length >= CLAIM_CONCURRENCY) await settle();
@@ -142,12 +144,12 @@ async function claimOne(deps: ScanDeps, dossier: StoredDossier): Promise<Claim |
   const level = alertLevel(record, dueAt, now);
   if (!level) return null;
   const alerted = dossier.alerts;
-  if (alerted.overdue?.dueAt === dueAt) {
-    // Alerted overdue already; a newer record with the same due date put it back in the index.
-    await store.keepAsOverdue(dossier.key, record.version);
+  // Alerted at this level already; a newer record with the same due date put it back among the
+  // pending ones: park it again.
+  if (alerted.overdue?.dueAt === dueAt || (level === 'soon' && alerted.soon?.dueAt === dueAt)) {
+    await store.keepAsAlerted(dossier.key, record.version, alerted.overdue?.dueAt === dueAt ? 'overdue' : 'soon');
     return null;
   }
-  if (level === 'soon' && alerted.soon?.dueAt === dueAt) return null; // waits in the index to become overdue
   const mark: AlertMark = { dueAt, at: now };
   if (!(await store.markAlerted(dossier.key, record.version, level, mark))) return null; // another scan has it
   return {

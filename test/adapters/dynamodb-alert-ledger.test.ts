@@ -147,6 +147,30 @@ describe('DynamoDossierStore overdue index', () => {
     expect(parked).toEqual([rec.code]);
   });
 
+  it('parks a due-soon-alerted dossier where the scan reads it only once it is overdue; a claim given back returns it', async () => {
+    // Prepare
+    const store = await freshStore();
+    const soonDue = '2024-04-05T10:00:00+07:00';
+    const horizon = '2024-04-05T17:00:00+07:00';
+    const a = record({ code: '000.00.12.H57-240401-0001', dueAt: soonDue });
+    const b = record({ code: '000.00.12.H57-240401-0002', dueAt: soonDue });
+    await store.offerRecords([{ record: a, raw: {} }, { record: b, raw: {} }]);
+    const mark = { dueAt: soonDue, at: NOW };
+    for (const r of [a, b]) await store.markAlerted(dossierKey(r.code), r.version, 'soon', mark);
+
+    // Act
+    const beforeDue = await collect(store.listDueBy(horizon, NOW));
+    const afterDue = await collect(store.listDueBy('2024-04-08T17:00:00+07:00', '2024-04-05T10:15:00+07:00'));
+    await store.unmarkAlerted(dossierKey(b.code), b.version, 'soon', mark);
+    const givenBack = await collect(store.listDueBy(horizon, NOW));
+
+    // Assess
+    expect(beforeDue).toEqual([]);
+    expect(afterDue).toEqual([a.code, b.code]);
+    expect(givenBack).toEqual([b.code]);
+    expect(await collect(store.listAlertedOverdue())).toEqual([]);
+  });
+
   it('lets a newer record take the dossier out (closed) or back to the scan (new due date)', async () => {
     // Prepare
     const store = await freshStore();
@@ -177,7 +201,7 @@ describe('DynamoDossierStore overdue index', () => {
     const reindexed = await collect(store.listDueBy(NOW));
 
     // Act
-    await store.keepAsOverdue(dossierKey(rec.code), newer.version);
+    await store.keepAsAlerted(dossierKey(rec.code), newer.version, 'overdue');
 
     // Assess
     expect(reindexed).toEqual([rec.code]);

@@ -10,7 +10,7 @@
  * read the scan makes through another path (the ledger's open-run list) is counted too.
  *
  * An addendum, printed apart so as not to blur the requirement's ratio: 50 due-soon dossiers, which
- * a scan flags once and then reads again at every scan until they become overdue.
+ * a scan flags once and parks in the SOON# partitions, read again only once they are overdue.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -276,7 +276,7 @@ export async function benchScan(opts: ScanBenchOptions = {}): Promise<void> {
     for await (const _ of store.listAlertedOverdue()) parked++;
     console.log(`  overdue dossiers parked in the OVD# partitions (the daily digest's): ${fmt(parked)}`);
 
-    // ---- Addendum: due-soon dossiers, read again by every scan until they are overdue ----
+    // ---- Addendum: due-soon dossiers, parked until they are overdue ----
     if (dueSoon > 0) {
       const soon: OfferedRecord[] = Array.from({ length: dueSoon }, (_, j) => ({ record: dossierRecord(total + j + 1, 'soon', j % 2 ? 4 : 2), raw: null }));
       await store.offerRecords(soon);
@@ -289,7 +289,7 @@ export async function benchScan(opts: ScanBenchOptions = {}): Promise<void> {
       const fourth = await scan();
       console.log(
         `  again: ${fourth.ms.toFixed(0)} ms, ${readText(fourth)}, ${fmt(fourth.result.flagged)} flagged, ` +
-          `${plural(fourth.result.runsNudged, 'open run')} nudged (due-soon dossiers stay in DUE# until overdue: every scan reads them again)`,
+          `${plural(fourth.result.runsNudged, 'open run')} nudged (due-soon dossiers wait in SOON#, read again once overdue)`,
       );
     }
   } finally {

@@ -41,9 +41,9 @@ export function alert(over: Partial<DueAlert> = {}): DueAlert {
   };
 }
 
-type Place = 'due' | 'overdue' | null;
+type Place = 'due' | 'soon' | 'overdue' | null;
 
-/** The dossier store as the scan and the digest see it: the due index with its two partitions. */
+/** The dossier store as the scan and the digest see it: the due index with its three partitions. */
 export class FakeStore implements ScanStore {
   readonly dossiers = new Map<string, { dossier: StoredDossier; place: Place }>();
   readonly calls: string[] = [];
@@ -64,9 +64,13 @@ export class FakeStore implements ScanStore {
     return this.dossiers.get(dossierKey(code))!;
   }
 
-  async *listDueBy(until: string): AsyncIterable<StoredDossier> {
+  async *listDueBy(until: string, soonUntil: string = until): AsyncIterable<StoredDossier> {
     const list = [...this.dossiers.values()]
-      .filter((d) => d.place === 'due' && Date.parse(d.dossier.dueAt!) <= Date.parse(until))
+      .filter(
+        (d) =>
+          (d.place === 'due' && Date.parse(d.dossier.dueAt!) <= Date.parse(until)) ||
+          (d.place === 'soon' && Date.parse(d.dossier.dueAt!) <= Date.parse(soonUntil)),
+      )
       .sort((a, b) => Date.parse(a.dossier.dueAt!) - Date.parse(b.dossier.dueAt!));
     for (const d of list) yield structuredClone(d.dossier);
   }
@@ -80,7 +84,7 @@ export class FakeStore implements ScanStore {
     const d = this.dossiers.get(key);
     if (!d || d.dossier.record?.version !== version || d.dossier.alerts[level]?.dueAt === mark.dueAt) return false;
     d.dossier.alerts[level] = { ...mark };
-    if (level === 'overdue') d.place = 'overdue';
+    d.place = level;
     return true;
   }
 
@@ -96,13 +100,13 @@ export class FakeStore implements ScanStore {
     const m = d?.dossier.alerts[level];
     if (!d || !m || m.dueAt !== mark.dueAt || m.at !== mark.at) return;
     d.dossier.alerts[level] = null;
-    if (level === 'overdue' && d.dossier.record?.version === version) d.place = 'due';
+    if (d.dossier.record?.version === version) d.place = 'due';
   }
 
-  async keepAsOverdue(key: string, version: string): Promise<void> {
-    this.calls.push(`keep ${key}`);
+  async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {
+    this.calls.push(`keep ${level} ${key}`);
     const d = this.dossiers.get(key);
-    if (d && d.dossier.record?.version === version && d.place) d.place = 'overdue';
+    if (d && d.dossier.record?.version === version && d.place) d.place = level;
   }
 }
 

@@ -32,7 +32,7 @@ function dueSortKey(iso: string): string {
 
 interface Indexed {
   dueAt: string | null;
-  place: 'due' | 'overdue' | null;
+  place: 'due' | 'soon' | 'overdue' | null;
   alerts: { overdue: AlertMark | null; soon: AlertMark | null };
 }
 
@@ -133,11 +133,11 @@ export class MemoryStore implements DossierStore, OverdueIndex {
     }
   }
 
-  async *listDueBy(until: string): AsyncIterable<StoredDossier> {
-    const bound = dueSortKey(until);
+  async *listDueBy(until: string, soonUntil: string = until): AsyncIterable<StoredDossier> {
+    const bound = { due: dueSortKey(until), soon: dueSortKey(soonUntil) };
     for (const [key, s] of this.states) {
       const idx = this.index.get(key);
-      if (idx?.place === 'due' && idx.dueAt && dueSortKey(idx.dueAt) <= bound) yield this.stored(key, s);
+      if ((idx?.place === 'due' || idx?.place === 'soon') && idx.dueAt && dueSortKey(idx.dueAt) <= bound[idx.place]) yield this.stored(key, s);
     }
   }
 
@@ -149,7 +149,7 @@ export class MemoryStore implements DossierStore, OverdueIndex {
     const idx = this.index.get(key);
     if (!idx || this.states.get(key)?.record?.version !== version || idx.alerts[level]?.dueAt === mark.dueAt) return false;
     idx.alerts[level] = { ...mark };
-    if (level === 'overdue') idx.place = 'overdue';
+    idx.place = level;
     this.writes++;
     return true;
   }
@@ -164,12 +164,12 @@ export class MemoryStore implements DossierStore, OverdueIndex {
     const m = idx?.alerts[level];
     if (!idx || !m || m.dueAt !== mark.dueAt || m.at !== mark.at) return;
     idx.alerts[level] = null;
-    if (level === 'overdue' && this.states.get(key)?.record?.version === version) idx.place = 'due';
+    if (this.states.get(key)?.record?.version === version) idx.place = 'due';
   }
 
-  async keepAsOverdue(key: string, version: string): Promise<void> {
+  async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {
     const idx = this.index.get(key);
-    if (idx && this.states.get(key)?.record?.version === version && idx.place) idx.place = 'overdue';
+    if (idx && this.states.get(key)?.record?.version === version && idx.place) idx.place = level;
   }
 }
 

@@ -43,7 +43,7 @@ describe('runOverdueScan', () => {
     expect(codes(d.queue.alerts())).toEqual(['overdue 0001', 'soon 0002', 'soon 0006']);
     expect(store.calls).toContain(`drop ${dossierKey(code(5))}`);
     expect(store.get(code(1)).place).toBe('overdue'); // parked for the digest, out of the scan's reach
-    expect(store.get(code(2)).place).toBe('due'); // waits to become overdue
+    expect(store.get(code(2)).place).toBe('soon'); // waits to become overdue, read again only then
     expect(store.get(code(1)).dossier.alerts.overdue).toEqual({ dueAt: '2024-04-03T17:00:00+07:00', at: NOW });
   });
 
@@ -148,6 +148,26 @@ describe('runOverdueScan', () => {
     // Assess
     expect(result.flagged).toBe(0);
     expect(store.get(code(1)).place).toBe('overdue');
+  });
+
+  it('parks again a due-soon dossier a newer record re-indexed, and reads it once more only when overdue', async () => {
+    // Prepare: 0002 (due Friday 10:00) alerted due soon, then a newer record with the same due date
+    const store = ward();
+    await runOverdueScan(deps(store));
+    store.put(record({ code: code(2), dueAt: '2024-04-05T10:00:00+07:00', status: 4, fieldCode: 'DD', fieldName: 'Đất đai', version: '20240404100000' }));
+    const at = (now: string) => deps(store, { ledger: new FakeLedger(), now, runId: newRunId(now) });
+
+    // Act
+    const reparked = await runOverdueScan(at('2024-04-04T11:00:00+07:00'));
+    const quiet = await runOverdueScan(at('2024-04-04T11:15:00+07:00'));
+    const overdue = await runOverdueScan(at('2024-04-05T10:15:00+07:00'));
+
+    // Assess
+    expect(reparked).toMatchObject({ flagged: 0 });
+    expect(store.calls).toContain(`keep soon ${dossierKey(code(2))}`);
+    expect(quiet.scanned).toBe(0);
+    expect(overdue.flaggedByLevel.overdue).toBeGreaterThanOrEqual(1);
+    expect(store.get(code(2)).place).toBe('overdue');
   });
 
   it('keeps the claims it could not queue: the ledger holds every alert, and the next sweep delivers the run', async () => {
