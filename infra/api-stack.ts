@@ -480,18 +480,43 @@ export class MotcuaApiStack extends Stack {
       // did not run is the digest function's Errors alarm).
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     }).addAlarmAction(alarmAction);
+    const rejected = (reason: string) => pipelineMetric(REJECTED, cloudwatch.Stats.SUM, Duration.minutes(5), { Reason: reason });
     new cloudwatch.Alarm(this, 'BadSignatureAlarm', {
       alarmDescription:
-        'motcua: more than 20 requests with a bad signature in 5 minutes: someone is probing the webhooks, ' +
-        'or a sender signs with a secret that no longer matches ours.',
-      metric: pipelineMetric(REJECTED, cloudwatch.Stats.SUM, Duration.minutes(5), { Reason: 'bad_signature' }),
+        'motcua: more than 20 requests with a bad signature or checksum in 5 minutes: someone is probing the ' +
+        'webhooks, or a sender signs with a secret that no longer matches ours.',
+      // PayGov's checksum failures are `bad_checksum`; the HMAC routes' and VNPay's `bad_signature`.
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(sig, 0) + FILL(sum, 0)',
+        usingMetrics: { sig: rejected('bad_signature'), sum: rejected('bad_checksum') },
+        label: 'bad signatures and checksums',
+        period: Duration.minutes(5),
+      }),
       threshold: 20,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(alarmAction);
 
+    new cloudwatch.Alarm(this, 'AnsweredFailuresAlarm', {
+      alarmDescription:
+        'motcua: requests answered with a failure (503 store or queue unavailable, 500, PayGov/VNPay code 99) ' +
+        'at least 3 times in 5 minutes. The functions answer these, so their Errors alarms stay quiet: senders ' +
+        'retry, nothing is lost, but DynamoDB or SQS is not taking writes.',
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(store, 0) + FILL(queue, 0) + FILL(internal, 0)',
+        usingMetrics: { store: rejected('store_unavailable'), queue: rejected('queue_unavailable'), internal: rejected('internal') },
+        label: 'requests answered with a failure',
+        period: Duration.minutes(5),
+      }),
+      threshold: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'AlertDlqUrl', { value: props.alertDlq.queueUrl, description: 'The alert DLQ (npm run replay-dlq -- --dlq <this> --to <AlertQueueUrl>)' });
     new CfnOutput(this, 'TableName', { value: props.table.tableName, description: 'The dossier table' });
     new CfnOutput(this, 'AlertQueueUrl', { value: props.alertQueue.queueUrl, description: 'The alert queue' });
     new CfnOutput(this, 'SecretArn', {

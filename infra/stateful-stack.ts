@@ -52,6 +52,10 @@ export class MotcuaStatefulStack extends Stack {
       // nor a `cdk destroy` may delete it.
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // WHY (default none): the alert ledger's items (runs, alerts, leases, settled emails) carry
+      // `expiresAt`, 90 days on; DynamoDB deletes them, for free. Nothing else carries it: the
+      // dossiers, steps and raw messages are kept.
+      timeToLiveAttribute: 'expiresAt',
     });
     // WHY: pinned so that moving the construct in the tree (a refactor) cannot rename the
     // resource, which CloudFormation would carry out as "create a new table, orphan the old".

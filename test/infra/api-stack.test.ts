@@ -208,24 +208,47 @@ describe('MotcuaApi', () => {
       });
     });
 
-    it('alarms on more than 20 bad signatures in 5 minutes', () => {
+    /** The alarm whose metric math adds up the given `Rejected` reasons. */
+    function rejectedAlarm(reasons: string[]) {
+      return Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => {
+        const seen = (a.Properties.Metrics ?? []).flatMap((m: { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } } }) =>
+          m.MetricStat?.Metric.MetricName === 'Rejected' ? m.MetricStat.Metric.Dimensions.filter((d) => d.Name === 'Reason').map((d) => d.Value) : [],
+        );
+        return seen.length === reasons.length && reasons.every((r) => seen.includes(r));
+      });
+    }
+
+    it('alarms on more than 20 bad signatures or checksums (PayGov) in 5 minutes', () => {
       // Prepare
       const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
 
+      // Act
+      const alarm = rejectedAlarm(['bad_signature', 'bad_checksum']);
+
       // Assess
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'Motcua',
-        MetricName: 'Rejected',
-        Dimensions: Match.arrayEquals([
-          { Name: 'Reason', Value: 'bad_signature' },
-          { Name: 'service', Value: 'motcua' },
-        ]),
-        Statistic: 'Sum',
-        Period: 300,
+      expect(alarm?.Properties).toMatchObject({
         EvaluationPeriods: 1,
         Threshold: 20,
         ComparisonOperator: 'GreaterThanThreshold',
         TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId }],
+      });
+      for (const m of alarm!.Properties.Metrics.filter((x: { MetricStat?: unknown }) => x.MetricStat)) {
+        expect(m.MetricStat).toMatchObject({ Metric: { Namespace: 'Motcua' }, Period: 300, Stat: 'Sum' });
+      }
+    });
+
+    it('alarms on 3 requests answered with a failure in 5 minutes (the Errors alarms miss answered 503s and code 99)', () => {
+      // Prepare
+      const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+
+      // Act
+      const alarm = rejectedAlarm(['store_unavailable', 'queue_unavailable', 'internal']);
+
+      // Assess
+      expect(alarm?.Properties).toMatchObject({
+        Threshold: 3,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmActions: [{ Ref: topicId }],
       });
     });

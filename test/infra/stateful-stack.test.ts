@@ -73,6 +73,8 @@ describe('MotcuaStateful', () => {
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           SSESpecification: { SSEEnabled: true },
           DeletionProtectionEnabled: true,
+          // The alert ledger's items expire; nothing else carries the attribute.
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         },
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
