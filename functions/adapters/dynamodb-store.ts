@@ -270,7 +270,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     let remove = '';
     if (OPEN_STATUSES.has(record.status) && due) {
       update += ', g1pk = :g1pk, g1sk = :g1sk';
-      values[':g1pk'] = `DUE#${dueShard(key)}`;
+      values[':g1pk'] = duePk('DUE', key);
       values[':g1sk'] = `${new Date(instantMs(due)).toISOString()}#${key}`;
     } else {
       remove = ' REMOVE g1pk, g1sk';
@@ -405,16 +405,20 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   async *listDueBy(until: string, soonUntil: string = until): AsyncIterable<StoredDossier> {
-    for (const [prefix, upTo] of [['DUE', until], ['SOON', soonUntil]] as const) {
-      const bound = `${new Date(instantMs(upTo)).toISOString()}#\uffff`;
-      for (let shard = 0; shard < TABLE.dueShards; shard++) {
-        for await (const page of this.queryPages({
-          IndexName: TABLE.byDue.name,
-          KeyConditionExpression: 'g1pk = :p AND g1sk <= :u',
-          ExpressionAttributeValues: { ':p': { S: `${prefix}#${shard}` }, ':u': { S: bound } },
-        })) {
-          for (const item of page) yield toStoredDossier(item);
-        }
+    yield* this.listDuePartitions('DUE', until);
+    yield* this.listDuePartitions('SOON', soonUntil);
+  }
+
+  /** The dossiers of the due index's `<prefix>#<shard>` partitions, every shard, due by `upTo` if given. */
+  private async *listDuePartitions(prefix: DuePrefix, upTo?: string): AsyncIterable<StoredDossier> {
+    const bound = upTo === undefined ? null : `${new Date(instantMs(upTo)).toISOString()}#\uffff`;
+    for (let shard = 0; shard < TABLE.dueShards; shard++) {
+      for await (const page of this.queryPages({
+        IndexName: TABLE.byDue.name,
+        KeyConditionExpression: bound === null ? 'g1pk = :p' : 'g1pk = :p AND g1sk <= :u',
+        ExpressionAttributeValues: { ':p': { S: `${prefix}#${shard}` }, ...(bound === null ? {} : { ':u': { S: bound } }) },
+      })) {
+        for (const item of page) yield toStoredDossier(item);
       }
     }
   }
@@ -460,7 +464,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       });
     // Each failed condition below means the mark is not ours any more: leave it.
     // Still the record it was claimed at: back into the scan's partition of the due index.
-    const reindexed = await update('REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk', `#v = :ver AND ${sameMark}`, { ':ver': version, ':due_pk': `DUE#${dueShard(key)}`, ':due_sk': dueSk(key, mark.dueAt) }, { '#v': 'ver' });
+    const reindexed = await update('REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk', `#v = :ver AND ${sameMark}`, { ':ver': version, ':due_pk': duePk('DUE', key), ':due_sk': dueSk(key, mark.dueAt) }, { '#v': 'ver' });
     // Else a newer record arrived since: it indexed the dossier itself; only the mark goes.
     if (!reindexed) await update('REMOVE #m', sameMark, {}, {});
   }
@@ -476,16 +480,9 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   async *listAlertedOverdue(): AsyncIterable<StoredDossier> {
-    for (let shard = 0; shard < TABLE.dueShards; shard++) {
-      for await (const page of this.queryPages({
-        IndexName: TABLE.byDue.name,
-        KeyConditionExpression: 'g1pk = :p',
-        ExpressionAttributeValues: { ':p': { S: `OVD#${shard}` } },
-      })) {
-        for (const item of page) yield toStoredDossier(item);
-      }
-    }
+    yield* this.listDuePartitions('OVD');
   }
+
 
   // ---- Rebuild from the raw log (`functions/cli/rebuild-dossier.ts`) ----
 
@@ -553,14 +550,17 @@ function receivedPk(ward: string, month: string): string {
   return `RCV#${ward}#${month}`;
 }
 
-/** Where a dossier alerted at `level` waits in the due index (same shard as its `DUE#` one). */
-function parkedPk(key: string, level: AlertLevel): string {
-  return level === 'overdue' ? overduePk(key) : `SOON#${dueShard(key)}`;
+/** The partitions of the due index: pending alerts, alerted due soon, alerted overdue. */
+type DuePrefix = 'DUE' | 'SOON' | 'OVD';
+
+/** A dossier's partition of the due index under `prefix` (its shard is the same under every prefix). */
+function duePk(prefix: DuePrefix, key: string): string {
+  return `${prefix}#${dueShard(key)}`;
 }
 
-/** The overdue partition of the due index for a dossier. */
-function overduePk(key: string): string {
-  return `OVD#${dueShard(key)}`;
+/** Where a dossier alerted at `level` waits in the due index. */
+function parkedPk(key: string, level: AlertLevel): string {
+  return duePk(level === 'overdue' ? 'OVD' : 'SOON', key);
 }
 
 /** The due index sort key: the due instant in UTC ISO (sorts as text), then the key. */
