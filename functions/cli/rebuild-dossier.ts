@@ -52,7 +52,7 @@ import { dossierKey, type ProgressStep } from '../core/types';
 import { DynamoDossierStore } from '../adapters/dynamodb-store';
 import { DynamoRawLog, mentionsDossier, rawEvents, type RawEvent, type RawLogReader } from '../adapters/raw-log';
 import { HOST, TABLE_NAME } from '../../infra/local/settings';
-import { cliDynamoClient, runCli, runCommand, tableEndpoint, type ParsedCommand } from './run-cli';
+import { cliDynamoClient, runCli, runCommand, scanArgs, tableEndpoint, type ParsedCommand } from './run-cli';
 
 /** Days read before the date inside MaHoSo (see the module comment). */
 export const LOOKBACK_DAYS = 3;
@@ -457,27 +457,9 @@ export function parseArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ParsedCommand<RebuildArgs> {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    if (arg === '--dry-run' || arg === '--force') {
-      flags.add(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (['--table', '--endpoint', '--since'].includes(name)) {
-      const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];
-      if (!value || value.startsWith('--')) return { kind: 'error', message: `missing value for ${name}` };
-      values.set(name, value);
-      continue;
-    }
-    if (arg.startsWith('-')) return { kind: 'error', message: `unknown option: ${arg}` };
-    positional.push(arg);
-  }
+  const scanned = scanArgs(argv, { flags: ['--dry-run', '--force'], values: ['--table', '--endpoint', '--since'], positional: true });
+  if (scanned.kind !== 'ok') return scanned;
+  const { values, flags, positional } = scanned;
   if (positional.length !== 1) return { kind: 'error', message: positional.length ? `one MaHoSo expected, got ${positional.length}` : 'MaHoSo is missing' };
   const code = positional[0].trim();
   if (!dossierKey(code)) return { kind: 'error', message: `not a dossier code: ${JSON.stringify(code)}` };

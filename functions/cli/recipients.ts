@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { readStoredRecipients, writeStoredRecipients } from '../adapters/recipients-config';
 import type { Recipients } from '../core/recipients';
 import { TABLE_NAME } from '../../infra/local/settings';
-import { cliDynamoClient, runCli, runCommand, tableEndpoint, type ParsedCommand } from './run-cli';
+import { cliDynamoClient, runCli, runCommand, scanArgs, tableEndpoint, type ParsedCommand } from './run-cli';
 
 export const USAGE = `Alert recipients stored in the table (CONFIG/recipients)
 
@@ -43,22 +43,10 @@ interface RecipientsArgs {
 
 /** Reads the command line (after the script name). */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedCommand<RecipientsArgs> {
-  const values = new Map<string, string>();
-  let show = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    if (arg === '--show') {
-      show = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (!['--put', '--table', '--endpoint'].includes(name)) return { kind: 'error', message: `unknown argument: ${arg}` };
-    const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];
-    if (!value || value.startsWith('--')) return { kind: 'error', message: `missing value for ${name}` };
-    values.set(name, value);
-  }
+  const scanned = scanArgs(argv, { flags: ['--show'], values: ['--put', '--table', '--endpoint'] });
+  if (scanned.kind !== 'ok') return scanned;
+  const { values } = scanned;
+  const show = scanned.flags.has('--show');
   const file = values.get('--put') ?? null;
   if (show === (file !== null)) return { kind: 'error', message: 'give exactly one of --put <file> and --show' };
   const table = values.get('--table');

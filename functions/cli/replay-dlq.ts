@@ -32,7 +32,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { ALERT_DLQ, ALERT_QUEUE, HOST, REGION } from '../../infra/local/settings';
-import { runCli, runCommand, type ParsedCommand } from './run-cli';
+import { runCli, runCommand, scanArgs, type ParsedCommand } from './run-cli';
 
 /** SQS's batch limit. */
 const BATCH_MAX = 10;
@@ -235,22 +235,10 @@ export function parseArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ParsedCommand<ReplayArgs> {
-  const values = new Map<string, string>();
-  let dryRun = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    if (arg === '--dry-run') {
-      dryRun = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (!['--dlq', '--to', '--endpoint', '--max'].includes(name)) return { kind: 'error', message: `unknown argument: ${arg}` };
-    const value = name !== arg ? arg.slice(eq + 1) : argv[++i];
-    if (!value || value.startsWith('--')) return { kind: 'error', message: `missing value for ${name}` };
-    values.set(name, value);
-  }
+  const scanned = scanArgs(argv, { flags: ['--dry-run'], values: ['--dlq', '--to', '--endpoint', '--max'] });
+  if (scanned.kind !== 'ok') return scanned;
+  const { values } = scanned;
+  const dryRun = scanned.flags.has('--dry-run');
   const localBase = `http://${HOST}:${env.SQS_PORT || '9324'}`;
   const dlqUrl = values.get('--dlq') ?? `${localBase}/000000000000/${ALERT_DLQ}`;
   const targetUrl = values.get('--to') ?? `${localBase}/000000000000/${ALERT_QUEUE}`;

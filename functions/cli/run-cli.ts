@@ -72,3 +72,41 @@ export async function runCommand<A, C extends { destroy(): void }>(
     client.destroy();
   }
 }
+
+/**
+ * Reads the flags of an admin command: `-h`/`--help`; the bare `flags`; the `values`, as
+ * `--name value` or `--name=value` (a value starting with `--` is taken for a forgotten one).
+ * With `positional`, other arguments are collected and only unknown dashed ones are errors
+ * (`unknown option`); without, every other argument is one (`unknown argument`).
+ */
+export function scanArgs(
+  argv: readonly string[],
+  spec: { flags: readonly string[]; values: readonly string[]; positional?: boolean },
+):
+  | { kind: 'help' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ok'; flags: Set<string>; values: Map<string, string>; positional: string[] } {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (spec.flags.includes(arg)) {
+      flags.add(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (spec.values.includes(name)) {
+      const value = name !== arg ? arg.slice(eq + 1) : argv[++i];
+      if (!value || value.startsWith('--')) return { kind: 'error', message: `missing value for ${name}` };
+      values.set(name, value);
+      continue;
+    }
+    if (!spec.positional) return { kind: 'error', message: `unknown argument: ${arg}` };
+    if (arg.startsWith('-')) return { kind: 'error', message: `unknown option: ${arg}` };
+    positional.push(arg);
+  }
+  return { kind: 'ok', flags, values, positional };
+}
