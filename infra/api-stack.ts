@@ -173,7 +173,9 @@ function checkSpecs(names: Iterable<string>): void {
   const wanted = new Set(names);
   const problems = [
     ...[...wanted].filter((n) => !HANDLERS[n]).map((n) => `handler "${n}" is routed but has no entry in HANDLERS`),
-    ...Object.keys(HANDLERS).filter((n) => !wanted.has(n)).map((n) => `HANDLERS has "${n}", which no route or background job uses`),
+    ...Object.keys(HANDLERS)
+      .filter((n) => !wanted.has(n))
+      .map((n) => `HANDLERS has "${n}", which no route or background job uses`),
   ];
   if (problems.length > 0) throw new Error(`infra/api-stack.ts: ${problems.join('; ')}`);
 }
@@ -229,8 +231,7 @@ export class MotcuaApiStack extends Stack {
       default: 0,
       minValue: 0,
       description:
-        'The OverdueOpen alarm fires when the daily digest counts more open overdue dossiers than this ' +
-        '(0: any overdue dossier).',
+        'The OverdueOpen alarm fires when the daily digest counts more open overdue dossiers than this ' + '(0: any overdue dossier).',
     });
 
     // --- Alarm topic ---
@@ -288,10 +289,7 @@ export class MotcuaApiStack extends Stack {
     checkSpecs(invokers.keys());
     const functions = new Map<string, HandlerFunction>();
     const sendAsAlertSender = this.sendAsStatement(alertSender.valueAsString);
-    const tableIndexesFinding = wildcardResourceFinding(
-      this,
-      `${asSeenFrom(this, props.table, props.table.tableArn)}/index/*`,
-    );
+    const tableIndexesFinding = wildcardResourceFinding(this, `${asSeenFrom(this, props.table, props.table.tableArn)}/index/*`);
     for (const [name, invokedBy] of invokers) {
       const spec = HANDLERS[name];
       const environment: Record<string, string> = { TABLE_NAME: props.table.tableName };
@@ -516,7 +514,10 @@ export class MotcuaApiStack extends Stack {
     }).addAlarmAction(alarmAction);
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
-    new CfnOutput(this, 'AlertDlqUrl', { value: props.alertDlq.queueUrl, description: 'The alert DLQ (npm run replay-dlq -- --dlq <this> --to <AlertQueueUrl>)' });
+    new CfnOutput(this, 'AlertDlqUrl', {
+      value: props.alertDlq.queueUrl,
+      description: 'The alert DLQ (npm run replay-dlq -- --dlq <this> --to <AlertQueueUrl>)',
+    });
     new CfnOutput(this, 'TableName', { value: props.table.tableName, description: 'The dossier table' });
     new CfnOutput(this, 'AlertQueueUrl', { value: props.alertQueue.queueUrl, description: 'The alert queue' });
     new CfnOutput(this, 'SecretArn', {
@@ -545,8 +546,7 @@ export class MotcuaApiStack extends Stack {
     });
     Validations.of(role).acknowledge({
       id: wildcardResourceFinding(this, `${handler.fn.functionArn}:*`),
-      reason:
-        'grantInvoke covers the function and its versions and aliases (<function ARN>:*): this one function only.',
+      reason: 'grantInvoke covers the function and its versions and aliases (<function ARN>:*): this one function only.',
     });
     const target = new LambdaInvoke(handler.fn, {
       role,
@@ -580,8 +580,7 @@ export class MotcuaApiStack extends Stack {
    * whichever is verified), and `ses:FromAddress` keeps the domain grant to this one address.
    */
   private sendAsStatement(sender: string): iam.PolicyStatement {
-    const identityArn = (identity: string) =>
-      this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity });
+    const identityArn = (identity: string) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity });
     return new iam.PolicyStatement({
       actions: ['ses:SendEmail', 'ses:SendRawEmail'],
       resources: [identityArn(sender), identityArn(Fn.select(1, Fn.split('@', sender)))],

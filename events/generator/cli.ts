@@ -57,7 +57,9 @@ async function main(): Promise<void> {
       if (pct === lastShown) return;
       lastShown = pct;
       const s = (Date.now() - t0) / 1000;
-      console.log(`loaded ${String(pct).padStart(3)}% (${done}/${total}) in ${s.toFixed(1)} s, ${(done / Math.max(s, 0.001)).toFixed(0)} msg/s`);
+      console.log(
+        `loaded ${String(pct).padStart(3)}% (${done}/${total}) in ${s.toFixed(1)} s, ${(done / Math.max(s, 0.001)).toFixed(0)} msg/s`,
+      );
     },
   });
   console.log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(summary)}`);

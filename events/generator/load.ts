@@ -55,11 +55,24 @@ export function motcuaSignature(secret: string, raw: string, t: number): string 
   return `t=${t},v1=${mac}`;
 }
 
-const PAYGOV_FIELDS = ['LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich'];
+const PAYGOV_FIELDS = [
+  'LoaiBanTin',
+  'MaLoi',
+  'MaDoiTac',
+  'MaThamChieu',
+  'SoTien',
+  'MaTienTe',
+  'MaGiaoDich',
+  'MaNganHang',
+  'ThoiGianGD',
+  'ThongTinGiaoDich',
+];
 
 /** PayGov `MaXacThuc` (CONTRACT 3.3): SHA-256 of the `|`-joined values and the secret. */
 export function paygovChecksum(body: Record<string, unknown>, secret: string): string {
-  return createHash('sha256').update([...PAYGOV_FIELDS.map((k) => String(body[k])), secret].join('|'), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update([...PAYGOV_FIELDS.map((k) => String(body[k])), secret].join('|'), 'utf8')
+    .digest('hex');
 }
 
 /** `application/x-www-form-urlencoded`, exactly as URLSearchParams writes it (space as `+`). */
@@ -173,8 +186,11 @@ export async function loadStream(api: string, messages: readonly StreamMessage[]
     switch (m.source) {
       case 'portal': {
         const n = m.body.data.length;
-        const ok = res.status === 200 && json !== null && json.received === n
-          && Number(json.applied) + Number(json.duplicate) + Number(json.stale) === n;
+        const ok =
+          res.status === 200 &&
+          json !== null &&
+          json.received === n &&
+          Number(json.applied) + Number(json.duplicate) + Number(json.stale) === n;
         if (!ok) throw new Error(`${describe(m)}: unexpected answer ${answer}`);
         summary.portal.requests++;
         summary.portal.received += n;

@@ -4,15 +4,153 @@
  */
 import type { Rng } from './prng';
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý', 'Trương', 'Đinh', 'Lâm', 'Mai'];
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+  'Trương',
+  'Đinh',
+  'Lâm',
+  'Mai',
+];
 const FAMILY_WEIGHTS = [38, 11, 9, 7, 4, 4, 4, 3, 3, 2, 2, 2, 1.5, 1.5, 1, 1, 1, 0.8, 0.8, 0.6];
 const MIDDLE_M = ['Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thành', 'Công', 'Hoàng', 'Ngọc', 'Thanh', 'Tấn', 'Duy'];
 const MIDDLE_F = ['Thị', 'Thị', 'Thị', 'Ngọc', 'Thu', 'Thanh', 'Mỹ', 'Kim', 'Bích', 'Thùy', 'Hồng', 'Thị Thu'];
-const GIVEN_M = ['An', 'Bình', 'Cường', 'Dũng', 'Duy', 'Đạt', 'Hải', 'Hào', 'Hiếu', 'Hòa', 'Hùng', 'Huy', 'Khang', 'Khoa', 'Kiên', 'Lâm', 'Long', 'Lực', 'Minh', 'Nam', 'Nghĩa', 'Nhân', 'Phát', 'Phong', 'Phúc', 'Quân', 'Quang', 'Sơn', 'Tài', 'Tâm', 'Thắng', 'Thành', 'Thiện', 'Tiến', 'Toàn', 'Trung', 'Tuấn', 'Tùng', 'Việt', 'Vinh', 'Vũ', 'Lộc'];
-const GIVEN_F = ['Anh', 'Ánh', 'Chi', 'Diệp', 'Dung', 'Duyên', 'Giang', 'Hà', 'Hạnh', 'Hằng', 'Hiền', 'Hoa', 'Huệ', 'Hương', 'Khánh', 'Lan', 'Liên', 'Linh', 'Loan', 'Mai', 'My', 'Nga', 'Ngân', 'Ngọc', 'Nhung', 'Oanh', 'Phương', 'Quyên', 'Quỳnh', 'Thảo', 'Thoa', 'Thủy', 'Thư', 'Trang', 'Trâm', 'Trinh', 'Tuyết', 'Uyên', 'Vân', 'Vy', 'Xuân', 'Yến'];
+const GIVEN_M = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Duy',
+  'Đạt',
+  'Hải',
+  'Hào',
+  'Hiếu',
+  'Hòa',
+  'Hùng',
+  'Huy',
+  'Khang',
+  'Khoa',
+  'Kiên',
+  'Lâm',
+  'Long',
+  'Lực',
+  'Minh',
+  'Nam',
+  'Nghĩa',
+  'Nhân',
+  'Phát',
+  'Phong',
+  'Phúc',
+  'Quân',
+  'Quang',
+  'Sơn',
+  'Tài',
+  'Tâm',
+  'Thắng',
+  'Thành',
+  'Thiện',
+  'Tiến',
+  'Toàn',
+  'Trung',
+  'Tuấn',
+  'Tùng',
+  'Việt',
+  'Vinh',
+  'Vũ',
+  'Lộc',
+];
+const GIVEN_F = [
+  'Anh',
+  'Ánh',
+  'Chi',
+  'Diệp',
+  'Dung',
+  'Duyên',
+  'Giang',
+  'Hà',
+  'Hạnh',
+  'Hằng',
+  'Hiền',
+  'Hoa',
+  'Huệ',
+  'Hương',
+  'Khánh',
+  'Lan',
+  'Liên',
+  'Linh',
+  'Loan',
+  'Mai',
+  'My',
+  'Nga',
+  'Ngân',
+  'Ngọc',
+  'Nhung',
+  'Oanh',
+  'Phương',
+  'Quyên',
+  'Quỳnh',
+  'Thảo',
+  'Thoa',
+  'Thủy',
+  'Thư',
+  'Trang',
+  'Trâm',
+  'Trinh',
+  'Tuyết',
+  'Uyên',
+  'Vân',
+  'Vy',
+  'Xuân',
+  'Yến',
+];
 /** CCCD province codes: mostly Bình Dương (074), plus the provinces migrant workers come from. */
 const PROVINCES = ['074', '074', '074', '074', '074', '038', '040', '036', '052', '079', '083', '089', '096', '042', '049'];
-const MOBILE = ['090', '091', '093', '094', '096', '097', '098', '086', '032', '033', '034', '035', '036', '037', '038', '039', '070', '076', '077', '078', '079', '081', '082', '083', '084', '085', '056', '058', '088', '089'];
+const MOBILE = [
+  '090',
+  '091',
+  '093',
+  '094',
+  '096',
+  '097',
+  '098',
+  '086',
+  '032',
+  '033',
+  '034',
+  '035',
+  '036',
+  '037',
+  '038',
+  '039',
+  '070',
+  '076',
+  '077',
+  '078',
+  '079',
+  '081',
+  '082',
+  '083',
+  '084',
+  '085',
+  '056',
+  '058',
+  '088',
+  '089',
+];
 
 export interface Applicant {
   name: string;
@@ -23,7 +161,11 @@ export interface Applicant {
 
 /** ASCII form of a Vietnamese name for an e-mail address. */
 function ascii(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D');
 }
 
 /** A random adult (or, for birth registrations, the parent filing it). */

@@ -75,7 +75,13 @@ export function referenceReport(messages: readonly StreamMessage[], from: string
     f.received.total++;
     f.received.byChannel[(['direct', 'online', 'postal'] as const)[Number(r.KenhThucHien) - 1]]++;
     const fieldCode = String(r.MaLinhVuc);
-    const field = fields.get(fieldCode) ?? { MaLinhVuc: fieldCode, TenLinhVuc: String(r.TenLinhVuc), received: 0, finishedLate: 0, openOverdue: 0 };
+    const field = fields.get(fieldCode) ?? {
+      MaLinhVuc: fieldCode,
+      TenLinhVuc: String(r.TenLinhVuc),
+      received: 0,
+      finishedLate: 0,
+      openOverdue: 0,
+    };
     fields.set(fieldCode, field);
     field.received++;
     const fees = (r.DanhSachLePhi as { Gia: number }[] | undefined) ?? [];

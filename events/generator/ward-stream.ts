@@ -97,8 +97,24 @@ export const EXPECTED_AS_OF = '2024-04-15T08:00:00+07:00';
 const TARGETS = {
   online: 8979,
   direct: 2722,
-  y2023: { from: '2023-01-01', to: '2023-12-31', withFees: 4709, paid: 3557, amount: 67_170_000, paidDirectShare: 0.02, unpaidDirectShare: 0.7 },
-  q1: { from: '2024-01-01', to: '2024-03-31', withFees: 1754, paid: 1686, amount: 22_778_000, paidDirectShare: 0.05, unpaidDirectShare: 0.7 },
+  y2023: {
+    from: '2023-01-01',
+    to: '2023-12-31',
+    withFees: 4709,
+    paid: 3557,
+    amount: 67_170_000,
+    paidDirectShare: 0.02,
+    unpaidDirectShare: 0.7,
+  },
+  q1: {
+    from: '2024-01-01',
+    to: '2024-03-31',
+    withFees: 1754,
+    paid: 1686,
+    amount: 22_778_000,
+    paidDirectShare: 0.05,
+    unpaidDirectShare: 0.7,
+  },
 };
 const PERIOD_FROM = '2023-01-01';
 const PERIOD_TO = '2024-03-31';
@@ -342,8 +358,14 @@ class Generator {
       ['2024-01-01', 0, 30], // 00:30 Vietnam time is still 31/12 in UTC: counts in Q1 2024
       ['2024-03-31', 23, 50], // last minutes of the period
     ];
-    const online = apportion(TARGETS.online - specials.length, days.map((_, i) => base[i] * share[i]));
-    const direct = apportion(TARGETS.direct, days.map((_, i) => base[i] * (1 - share[i])));
+    const online = apportion(
+      TARGETS.online - specials.length,
+      days.map((_, i) => base[i] * share[i]),
+    );
+    const direct = apportion(
+      TARGETS.direct,
+      days.map((_, i) => base[i] * (1 - share[i])),
+    );
     days.forEach((day, i) => {
       for (let k = 0; k < direct[i]; k++) this.newDossier(1, 'received', this.onDay(day, 0.65));
       for (let k = 0; k < online[i]; k++) {
@@ -397,7 +419,10 @@ class Generator {
       d.emitRegistered = true;
     }
     // And the two minutes either side of the period.
-    for (const [date, h, m] of [['2022-12-31', 23, 45], ['2024-04-01', 0, 10]] as const) {
+    for (const [date, h, m] of [
+      ['2022-12-31', 23, 45],
+      ['2024-04-01', 0, 10],
+    ] as const) {
       const r = at(dayOfIso(date), h, m, 40);
       const d = this.newDossier(2, 'received', r, r - rng.int(3, 25) * MIN);
       d.special = `outside ${date} ${h}:${m}`;
@@ -477,10 +502,11 @@ class Generator {
       d.role = 'unpaid';
       this.drawFeeBearing(d);
     }
-    for (const d of recv) if (d.role === 'other') {
-      d.role = 'free';
-      this.drawFree(d);
-    }
+    for (const d of recv)
+      if (d.role === 'other') {
+        d.role = 'free';
+        this.drawFree(d);
+      }
   }
 
   private assignOtherFees(): void {
@@ -532,7 +558,13 @@ class Generator {
     const blank = { finishedAt: null, returnedAt: null, refusedAt: null, supplements: [] as Supplement[], note: null };
     if (d.channel === 3) this.planPostalIntake(d);
     if (d.emitRegistered) {
-      push({ ...blank, status: 1, at: d.submittedAt + rng.int(5, 90) * 1000, receivedAt: d.submittedAt, due: this.dueFrom(d.submittedAt, p.days) });
+      push({
+        ...blank,
+        status: 1,
+        at: d.submittedAt + rng.int(5, 90) * 1000,
+        receivedAt: d.submittedAt,
+        due: this.dueFrom(d.submittedAt, p.days),
+      });
     }
     if (d.kind === 'registered') return;
     if (d.kind === 'refused') {
@@ -544,27 +576,45 @@ class Generator {
         receivedAt: d.submittedAt,
         due: this.dueFrom(d.submittedAt, p.days),
         refusedAt,
-        note: rng.pick(['Hồ sơ không đủ thành phần theo quy định', 'Thông tin trên tờ khai không khớp giấy tờ tùy thân', 'Hồ sơ không thuộc thẩm quyền giải quyết của UBND phường']),
+        note: rng.pick([
+          'Hồ sơ không đủ thành phần theo quy định',
+          'Thông tin trên tờ khai không khớp giấy tờ tùy thân',
+          'Hồ sơ không thuộc thẩm quyền giải quyết của UBND phường',
+        ]),
       });
       return;
     }
 
     // Received. Decide how it ends (the special boundary dossiers finish normally).
     const u = rng.next();
-    d.outcome = d.special ? 'early'
-      : u < 0.009 ? 'withdrawn'
-        : u < 0.0125 ? 'paused5'
-          : u < 0.0145 ? (p.field === 'DD' || p.field === 'BTXH' ? 'paused6' : 'paused5')
-            : u < 0.016 ? 'paused8'
-              : u < 0.0185 ? 'stuck'
-                : u < 0.0505 ? 'late'
-                  : u < 0.36 ? 'onTime'
+    d.outcome = d.special
+      ? 'early'
+      : u < 0.009
+        ? 'withdrawn'
+        : u < 0.0125
+          ? 'paused5'
+          : u < 0.0145
+            ? p.field === 'DD' || p.field === 'BTXH'
+              ? 'paused6'
+              : 'paused5'
+            : u < 0.016
+              ? 'paused8'
+              : u < 0.0185
+                ? 'stuck'
+                : u < 0.0505
+                  ? 'late'
+                  : u < 0.36
+                    ? 'onTime'
                     : 'early';
     d.final9 = ['early', 'onTime', 'late'].includes(d.outcome) && rng.chance(0.015);
     if (d.channel !== 3 && !d.final9 && rng.chance(0.025)) d.returnByPost = true;
 
     const R = d.receivedAt;
-    const cur = { due: this.dueFrom(R, p.days), supplements: [] as Supplement[], note: d.special ? 'Tiếp nhận tự động ngoài giờ hành chính' : (null as string | null) };
+    const cur = {
+      due: this.dueFrom(R, p.days),
+      supplements: [] as Supplement[],
+      note: d.special ? 'Tiếp nhận tự động ngoài giờ hành chính' : (null as string | null),
+    };
     const V = (status: number, when: number, extra: Partial<Version> = {}): Version =>
       push({ ...blank, status, at: when, receivedAt: R, due: cur.due, supplements: [...cur.supplements], note: cur.note, ...extra });
 
@@ -627,9 +677,10 @@ class Generator {
     } else {
       const earlyDays: number[] = [];
       for (let day = dayOf(last); day < dueDay; day++) if (isWorkingDay(day)) earlyDays.push(day);
-      finished = d.outcome === 'early' && earlyDays.length > 0
-        ? this.onDay(earlyDays[Math.floor(rng.next() ** 2 * earlyDays.length)])
-        : this.onDay(dueDay);
+      finished =
+        d.outcome === 'early' && earlyDays.length > 0
+          ? this.onDay(earlyDays[Math.floor(rng.next() ** 2 * earlyDays.length)])
+          : this.onDay(dueDay);
     }
     finished = Math.max(finished, last + rng.int(10, 90) * MIN);
     const emit9 = d.returnByPost || d.final9 || rng.chance(0.22);
@@ -647,9 +698,8 @@ class Generator {
       return;
     }
     // Online results go back electronically; desk applicants come back for theirs.
-    const returned = d.channel === 2 && rng.chance(0.75)
-      ? finished + rng.int(5, 120) * MIN
-      : this.work(finished + rng.int(0, 3 * 24 * 60) * MIN);
+    const returned =
+      d.channel === 2 && rng.chance(0.75) ? finished + rng.int(5, 120) * MIN : this.work(finished + rng.int(0, 3 * 24 * 60) * MIN);
     V(10, returned + rng.int(1, 10) * MIN, { finishedAt: finished, returnedAt: returned });
   }
 
@@ -714,9 +764,10 @@ class Generator {
     const rng = this.rng;
     this.paymentSerial++;
     const requestAt = when - rng.int(30, 300) * 1000;
-    const txId = provider === 'paygov'
-      ? `PG${toCompact(when).slice(2)}${String(this.paymentSerial).padStart(6, '0')}`
-      : `${d.code}_${toCompact(requestAt).slice(2)}${this.paymentSerial % 10}`;
+    const txId =
+      provider === 'paygov'
+        ? `PG${toCompact(when).slice(2)}${String(this.paymentSerial).padStart(6, '0')}`
+        : `${d.code}_${toCompact(requestAt).slice(2)}${this.paymentSerial % 10}`;
     const p: Payment = {
       provider,
       at: when,
@@ -764,7 +815,13 @@ class Generator {
       if (rng.chance(0.07)) {
         const attempts = rng.int(1, 2);
         for (let k = attempts; k >= 1; k--) {
-          this.payment(d, rng.chance(0.8) ? provider : provider === 'vnpay' ? 'paygov' : 'vnpay', when - k * rng.int(3, 20) * MIN, d.fee, false);
+          this.payment(
+            d,
+            rng.chance(0.8) ? provider : provider === 'vnpay' ? 'paygov' : 'vnpay',
+            when - k * rng.int(3, 20) * MIN,
+            d.fee,
+            false,
+          );
         }
       }
       this.payment(d, provider, when, d.fee, true);
@@ -782,7 +839,8 @@ class Generator {
     // (filed twice, say) and were never received: none of these may count.
     for (const d of this.dossiers) {
       if (d.role !== 'other' || d.fee === 0 || d.channel !== 2) continue;
-      if (d.kind === 'received' && (d.special || rng.chance(0.75))) this.payment(d, this.provider(d), this.payTime(d, rng.chance(0.1)), d.fee, true);
+      if (d.kind === 'received' && (d.special || rng.chance(0.75)))
+        this.payment(d, this.provider(d), this.payTime(d, rng.chance(0.1)), d.fee, true);
     }
     const registered = this.dossiers.filter((d) => d.kind === 'registered' && d.channel === 2 && d.fee > 0);
     for (const d of registered.slice(0, 8)) this.payment(d, this.provider(d), this.payTime(d, true), d.fee, true);
@@ -819,7 +877,13 @@ class Generator {
           add(t, 2, 'Tiếp nhận hồ sơ, chuyển bộ phận chuyên môn', desk(v), v.due);
           break;
         case 4:
-          add(t, 4, v.note?.startsWith('Đã gửi Phiếu') ? 'Gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả' : 'Thụ lý, thẩm định hồ sơ', spec(), v.due);
+          add(
+            t,
+            4,
+            v.note?.startsWith('Đã gửi Phiếu') ? 'Gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả' : 'Thụ lý, thẩm định hồ sơ',
+            spec(),
+            v.due,
+          );
           break;
         case 5:
           add(t, 5, 'Yêu cầu công dân bổ sung giấy tờ', spec(), v.due);

@@ -68,7 +68,10 @@ export class DynamoAlertLedger implements AlertLedger {
     }
   }
 
-  private put(item: Record<string, unknown>, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }) {
+  private put(
+    item: Record<string, unknown>,
+    condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ) {
     return this.send(
       new PutItemCommand({
         TableName: this.table,
@@ -104,7 +107,10 @@ export class DynamoAlertLedger implements AlertLedger {
     const recordedAt = new Date(this.now()).toISOString();
     for (const alert of alerts) {
       const sk = `A#${alert.level}#${dossierKey(alert.code)}`;
-      items.set(`${alert.runId}|${sk}`, marshall({ pk: runPk(alert.runId), sk, alert, recordedAt, expiresAt: this.expiresAt() }, { removeUndefinedValues: true }));
+      items.set(
+        `${alert.runId}|${sk}`,
+        marshall({ pk: runPk(alert.runId), sk, alert, recordedAt, expiresAt: this.expiresAt() }, { removeUndefinedValues: true }),
+      );
     }
     const all = [...items.values()];
     for (let i = 0; i < all.length; i += BATCH_MAX) {

@@ -89,7 +89,10 @@ function monthsBetween(from: string, to: string): string[] {
   while (y < ty || (y === ty && m <= tm)) {
     out.push(`${y}-${String(m).padStart(2, '0')}`);
     m++;
-    if (m > 12) { m = 1; y++; }
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
   }
   return out;
 }
@@ -137,7 +140,9 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       (command as { input: { ReturnConsumedCapacity?: string } }).input.ReturnConsumedCapacity = 'TOTAL';
     }
     try {
-      const out = (await this.client.send(command as never)) as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] };
+      const out = (await this.client.send(command as never)) as {
+        ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
+      };
       if (op) for (const c of [out.ConsumedCapacity ?? []].flat()) this.consumedWriteUnits += c.CapacityUnits ?? 0;
       return out as T;
     } catch (err) {
@@ -152,7 +157,10 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
    */
   private async updateDossierIf(
     key: string,
-    input: Pick<ConstructorParameters<typeof UpdateItemCommand>[0], 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+    input: Pick<
+      ConstructorParameters<typeof UpdateItemCommand>[0],
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
   ): Promise<boolean> {
     try {
       await this.send(new UpdateItemCommand({ TableName: this.table, Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } }, ...input }));
@@ -464,7 +472,12 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       });
     // Each failed condition below means the mark is not ours any more: leave it.
     // Still the record it was claimed at: back into the scan's partition of the due index.
-    const reindexed = await update('REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk', `#v = :ver AND ${sameMark}`, { ':ver': version, ':due_pk': duePk('DUE', key), ':due_sk': dueSk(key, mark.dueAt) }, { '#v': 'ver' });
+    const reindexed = await update(
+      'REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk',
+      `#v = :ver AND ${sameMark}`,
+      { ':ver': version, ':due_pk': duePk('DUE', key), ':due_sk': dueSk(key, mark.dueAt) },
+      { '#v': 'ver' },
+    );
     // Else a newer record arrived since: it indexed the dossier itself; only the mark goes.
     if (!reindexed) await update('REMOVE #m', sameMark, {}, {});
   }
@@ -482,7 +495,6 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   async *listAlertedOverdue(): AsyncIterable<StoredDossier> {
     yield* this.listDuePartitions('OVD');
   }
-
 
   // ---- Rebuild from the raw log (`functions/cli/rebuild-dossier.ts`) ----
 
@@ -539,10 +551,11 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   /** Deletes progress step items (a rebuild drops those no raw message backs, or that differ from it). */
   async deleteSteps(steps: ProgressStep[]): Promise<void> {
     await this.batchWrite(
-      steps.map((step) => ({ DeleteRequest: { Key: { pk: { S: dossierPk(dossierKey(step.code)) }, sk: { S: `S#${step.atRaw}#${step.status}` } } } })),
+      steps.map((step) => ({
+        DeleteRequest: { Key: { pk: { S: dossierPk(dossierKey(step.code)) }, sk: { S: `S#${step.atRaw}#${step.status}` } } },
+      })),
     );
   }
-
 }
 
 /** The byReceived partition of a ward's month (yyyy-MM, Vietnam time). */

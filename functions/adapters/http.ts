@@ -79,7 +79,11 @@ export function errorResult(err: unknown): HttpResult {
   if (err instanceof StoreUnavailableError) {
     logger.warn('store unavailable', { reason: err.message });
     countRejected('store_unavailable');
-    return json(503, { error: { code: 'store_unavailable', message: 'The store cannot take this message now; retry later.' } }, { 'retry-after': '5' });
+    return json(
+      503,
+      { error: { code: 'store_unavailable', message: 'The store cannot take this message now; retry later.' } },
+      { 'retry-after': '5' },
+    );
   }
   logger.error('unhandled error', err as Error);
   countRejected('internal');

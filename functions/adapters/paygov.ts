@@ -48,10 +48,7 @@ export const PAYGOV_SIGNED_FIELDS = [
 export type PaygovCode = '00' | '01' | '02' | '99';
 
 /** Outcome of reading one confirmation. */
-export type PaygovParse =
-  | { kind: 'malformed'; message: string }
-  | { kind: 'bad_checksum' }
-  | { kind: 'ok'; payment: Payment };
+export type PaygovParse = { kind: 'malformed'; message: string } | { kind: 'bad_checksum' } | { kind: 'ok'; payment: Payment };
 
 const MESSAGES: Record<PaygovCode, string> = {
   '00': 'Thành công: đã nhận thông báo thanh toán',
@@ -102,9 +99,7 @@ export function parsePaygovConfirm(rawBody: Buffer | string, secrets: string[]):
   }
   const m = json as Record<string, unknown>;
 
-  const missing = [...PAYGOV_SIGNED_FIELDS, 'MaXacThuc'].filter(
-    (name) => typeof m[name] !== 'string' && typeof m[name] !== 'number',
-  );
+  const missing = [...PAYGOV_SIGNED_FIELDS, 'MaXacThuc'].filter((name) => typeof m[name] !== 'string' && typeof m[name] !== 'number');
   if (missing.length > 0) return { kind: 'malformed', message: `missing, or not a string or number: ${missing.join(', ')}` };
   const s = (name: string): string => String(m[name]);
 

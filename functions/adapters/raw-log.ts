@@ -163,5 +163,9 @@ export function rawEvents(message: RawMessage): RawEvent[] {
  * VNPay's vnp_TxnRef), so a message that no longer parses yet passes this may have been about it.
  */
 export function mentionsDossier(body: Buffer, key: string): boolean {
-  return body.toString('utf8').toUpperCase().replace(/[^A-Z0-9]/g, '').includes(key);
+  return body
+    .toString('utf8')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '')
+    .includes(key);
 }

@@ -11,10 +11,7 @@ import * as z from 'zod/mini';
 import type { Recipients } from '../core/recipients';
 import { isWardCode, normaliseWard } from '../core/ward';
 
-const address = z.string().check(
-  z.trim(),
-  z.regex(/^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/, { error: 'expected an email address' }),
-);
+const address = z.string().check(z.trim(), z.regex(/^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/, { error: 'expected an email address' }));
 const byField = z._default(z.record(z.string(), z.array(address)), {});
 const ward = z.object({
   name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
@@ -46,9 +43,11 @@ export function parseRecipients(json: string, source: string): Recipients {
   const byWard: Recipients['wards'] = {};
   for (const [code, entry] of Object.entries(wards)) {
     // Checked here: zod words a bad record key only as "Invalid input".
-    if (!isWardCode(code)) throw new Error(`${source} is not a recipients configuration: wards.${code}: expected an agency code, e.g. 000.00.12.H57`);
+    if (!isWardCode(code))
+      throw new Error(`${source} is not a recipients configuration: wards.${code}: expected an agency code, e.g. 000.00.12.H57`);
     const key = normaliseWard(code);
-    if (Object.hasOwn(byWard, key)) throw new Error(`${source} is not a recipients configuration: wards.${code}: listed twice (agency codes are compared in upper case)`);
+    if (Object.hasOwn(byWard, key))
+      throw new Error(`${source} is not a recipients configuration: wards.${code}: listed twice (agency codes are compared in upper case)`);
     byWard[key] = entry.name === undefined ? { default: entry.default, byField: entry.byField } : entry;
   }
   return { default: fallback, byField: fields, wards: byWard };
@@ -81,7 +80,9 @@ export async function readStoredRecipients(client: DynamoDBClient, table: string
   );
   const json = out.Item?.json?.S;
   if (!json) {
-    throw new Error(`no recipients configured: RECIPIENTS_JSON is empty and table ${table} has no ${RECIPIENTS_ITEM.pk}/${RECIPIENTS_ITEM.sk} item (npm run recipients -- --put <file>)`);
+    throw new Error(
+      `no recipients configured: RECIPIENTS_JSON is empty and table ${table} has no ${RECIPIENTS_ITEM.pk}/${RECIPIENTS_ITEM.sk} item (npm run recipients -- --put <file>)`,
+    );
   }
   return parseRecipients(json, `${table} ${RECIPIENTS_ITEM.pk}/${RECIPIENTS_ITEM.sk}`);
 }

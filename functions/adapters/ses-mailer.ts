@@ -11,7 +11,12 @@ import { MailRefusedError, type AlertMailer, type OutgoingEmail } from '../core/
  * SES errors a retry cannot fix: the message or an address is refused until someone changes the
  * configuration. Everything else (throttling, network, 5xx) is transient.
  */
-const REFUSALS = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException', 'InvalidParameterValue', 'ConfigurationSetDoesNotExistException']);
+const REFUSALS = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'InvalidParameterValue',
+  'ConfigurationSetDoesNotExistException',
+]);
 
 /** Longest UTF-8 run (bytes) per RFC 2047 encoded word, so that a word stays under 75 characters. */
 const WORD_BYTES = 45;

@@ -52,12 +52,7 @@ function mac(secret: string, rawBody: Buffer | string, t: number): Buffer {
 }
 
 /** Verifies a signature header against the raw body, any of the accepted secrets and the clock. */
-export function verifySignature(
-  header: string | undefined,
-  rawBody: Buffer,
-  secrets: string[],
-  nowSeconds: number,
-): SignatureCheck {
+export function verifySignature(header: string | undefined, rawBody: Buffer, secrets: string[], nowSeconds: number): SignatureCheck {
   if (header === undefined || header.trim() === '') return { ok: false, reason: 'missing signature header' };
   const parsed = parseHeader(header);
   if (!parsed) return { ok: false, reason: 'malformed signature header' };
@@ -65,9 +60,7 @@ export function verifySignature(
   if (Math.abs(nowSeconds - parsed.t) > SIGNATURE_TOLERANCE_S) {
     return { ok: false, reason: `timestamp outside the ${SIGNATURE_TOLERANCE_S} s tolerance` };
   }
-  const candidates = parsed.v1
-    .filter((hex) => hex.length === SHA256_HEX_LENGTH)
-    .map((hex) => Buffer.from(hex, 'hex'));
+  const candidates = parsed.v1.filter((hex) => hex.length === SHA256_HEX_LENGTH).map((hex) => Buffer.from(hex, 'hex'));
   for (const secret of secrets) {
     if (!secret) continue; // an unset secret must never verify: anyone can compute an empty-key MAC
     const expected = mac(secret, rawBody, parsed.t);

@@ -5,7 +5,12 @@
  * portal's own field names (what an operator reading the dead-letter queue recognises), and no
  * citizen data; or a nudge to deliver a run (`"type":"flush"`). Version `v` 1.
  */
-import { ChangeMessageVisibilityBatchCommand, SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import type { AlertQueue, AlertQueueMessage, DueAlert } from '../core/ports';
 import { normaliseIso } from '../core/time';

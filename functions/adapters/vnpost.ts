@@ -73,7 +73,10 @@ const expected = (what: string) => (iss: Issue) => (iss.input === undefined ? 'r
 type Ctx = { issues: unknown[] };
 /** `schema`, then `fn` on its output (zod/mini spells `.transform` as a pipe). */
 const then = <S extends z.ZodMiniType, O>(schema: S, fn: (v: z.output<S>, ctx: Ctx) => O) =>
-  z.pipe(schema, z.transform<z.output<S>, O>((v, ctx) => fn(v, ctx as unknown as Ctx)));
+  z.pipe(
+    schema,
+    z.transform<z.output<S>, O>((v, ctx) => fn(v, ctx as unknown as Ctx)),
+  );
 
 const requiredText = z.string({ error: expected('a string') }).check(z.trim(), z.minLength(1, { error: 'must not be empty' }));
 
@@ -112,8 +115,15 @@ function isRealInstant(v: string): boolean {
   const [y, mo, d, h, mi, s = '0', oh = '0', om = '0'] = m.slice(1);
   const days = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
   return (
-    Number(mo) >= 1 && Number(mo) <= 12 && Number(d) >= 1 && Number(d) <= days &&
-    Number(h) <= 23 && Number(mi) <= 59 && Number(s) <= 59 && Number(oh) <= 14 && Number(om) <= 59
+    Number(mo) >= 1 &&
+    Number(mo) <= 12 &&
+    Number(d) >= 1 &&
+    Number(d) <= days &&
+    Number(h) <= 23 &&
+    Number(mi) <= 59 &&
+    Number(s) <= 59 &&
+    Number(oh) <= 14 &&
+    Number(om) <= 59
   );
 }
 
@@ -143,9 +153,7 @@ const postalEvent = z.looseObject(
 export function parsePostalEvent(json: unknown): PostalEvent {
   const parsed = postalEvent.safeParse(json);
   if (!parsed.success) {
-    throw new PostalValidationError(
-      parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-    );
+    throw new PostalValidationError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
   }
   const e = parsed.data;
   return {

@@ -228,7 +228,11 @@ export function diffState(stored: StoredState, rebuilt: DossierState | null): St
   const losses: string[] = [];
   if (change === 'removed') losses.push(`the stored record v${sRec!.version}`);
   if (change === 'stored-newer') losses.push(`the stored record v${sRec!.version}, newer than any in the log (v${rRec!.version})`);
-  for (const [name, d] of [['payment', payments], ['postal event', postal], ['step', steps]] as const) {
+  for (const [name, d] of [
+    ['payment', payments],
+    ['postal event', postal],
+    ['step', steps],
+  ] as const) {
     for (const id of d.removed) losses.push(`${name} ${id}`);
   }
   const untouched = (d: CollectionDiff) => d.added.length + d.removed.length + d.changed.length === 0;
@@ -242,7 +246,8 @@ export function diffState(stored: StoredState, rebuilt: DossierState | null): St
   };
 }
 
-const listed = (ids: string[]) => (ids.length > LIST_MAX ? `${ids.slice(0, LIST_MAX).join(', ')}, … (${ids.length - LIST_MAX} more)` : ids.join(', '));
+const listed = (ids: string[]) =>
+  ids.length > LIST_MAX ? `${ids.slice(0, LIST_MAX).join(', ')}, … (${ids.length - LIST_MAX} more)` : ids.join(', ');
 
 /** The diff as lines a person reads: ids and versions only, never record content. */
 export function formatDiff(diff: StateDiff): string[] {
@@ -253,7 +258,11 @@ export function formatDiff(diff: StateDiff): string[] {
       ? `record:   ${rec(record.rebuilt)} (same)`
       : `record:   stored ${rec(record.stored)} → rebuilt ${rec(record.rebuilt)} (${record.change})`,
   ];
-  for (const [name, d] of [['payments', diff.payments], ['postal', diff.postal], ['steps', diff.steps]] as const) {
+  for (const [name, d] of [
+    ['payments', diff.payments],
+    ['postal', diff.postal],
+    ['steps', diff.steps],
+  ] as const) {
     const parts = [
       d.added.length ? `+${d.added.length} (${listed(d.added)})` : '',
       d.removed.length ? `-${d.removed.length} (${listed(d.removed)})` : '',
@@ -331,7 +340,16 @@ export async function rebuildDossier(opts: RebuildOptions): Promise<RebuildResul
   const from = opts.since ?? (fromCode ? addDays(fromCode, -LOOKBACK_DAYS) : null);
   if (!from) throw new Error(`${opts.code} has no date (yyMMdd) to start reading from: pass --since YYYY-MM-DD`);
   const result: RebuildResult = {
-    key, from, to, messagesRead: 0, eventsFound: 0, unreadable: [], diff: null, written: false, verified: null, refused: null,
+    key,
+    from,
+    to,
+    messagesRead: 0,
+    eventsFound: 0,
+    unreadable: [],
+    diff: null,
+    written: false,
+    verified: null,
+    refused: null,
   };
   const days = from <= to ? daysBetween(from, to) : [];
 
@@ -342,7 +360,9 @@ export async function rebuildDossier(opts: RebuildOptions): Promise<RebuildResul
   result.unreadable = first.unreadable;
   log(`read ${result.messagesRead} message(s), ${first.events.length} event(s) of this dossier, ${first.unreadable.length} unreadable`);
   for (const u of first.unreadable) {
-    log(`  unreadable ${u.source} ${u.receivedAt} ${u.deliveryId}: ${u.problem}${u.mayConcernDossier ? ' (may concern this dossier)' : ''}`);
+    log(
+      `  unreadable ${u.source} ${u.receivedAt} ${u.deliveryId}: ${u.problem}${u.mayConcernDossier ? ' (may concern this dossier)' : ''}`,
+    );
   }
 
   let events = first.events;
@@ -460,7 +480,8 @@ export function parseArgs(
   const scanned = scanArgs(argv, { flags: ['--dry-run', '--force'], values: ['--table', '--endpoint', '--since'], positional: true });
   if (scanned.kind !== 'ok') return scanned;
   const { values, flags, positional } = scanned;
-  if (positional.length !== 1) return { kind: 'error', message: positional.length ? `one MaHoSo expected, got ${positional.length}` : 'MaHoSo is missing' };
+  if (positional.length !== 1)
+    return { kind: 'error', message: positional.length ? `one MaHoSo expected, got ${positional.length}` : 'MaHoSo is missing' };
   const code = positional[0].trim();
   if (!dossierKey(code)) return { kind: 'error', message: `not a dossier code: ${JSON.stringify(code)}` };
   const since = values.get('--since') ?? null;
@@ -484,21 +505,27 @@ export async function main(
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   now: () => number = Date.now,
 ): Promise<number> {
-  return runCommand(parseArgs(argv, env), USAGE, { out, err }, (args) => cliDynamoClient(args.endpoint, env), async (args, client) => {
-    const store = new DynamoDossierStore({ client, tableName: args.table, dueAt: (record) => effectiveDueAt(record) });
-    const result = await rebuildDossier({
-      store,
-      raw: new DynamoRawLog(client, args.table),
-      code: args.code,
-      since: args.since ?? undefined,
-      dryRun: args.dryRun,
-      force: args.force,
-      now,
-      log: out,
-    });
-    if (result.refused) return 1;
-    return result.verified === false ? 1 : 0;
-  });
+  return runCommand(
+    parseArgs(argv, env),
+    USAGE,
+    { out, err },
+    (args) => cliDynamoClient(args.endpoint, env),
+    async (args, client) => {
+      const store = new DynamoDossierStore({ client, tableName: args.table, dueAt: (record) => effectiveDueAt(record) });
+      const result = await rebuildDossier({
+        store,
+        raw: new DynamoRawLog(client, args.table),
+        code: args.code,
+        since: args.since ?? undefined,
+        dryRun: args.dryRun,
+        force: args.force,
+        now,
+        log: out,
+      });
+      if (result.refused) return 1;
+      return result.verified === false ? 1 : 0;
+    },
+  );
 }
 
 if (require.main === module) runCli((argv) => main(argv));

@@ -42,7 +42,10 @@ interface RecipientsArgs {
 }
 
 /** Reads the command line (after the script name). */
-export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ParsedCommand<RecipientsArgs> {
+export function parseArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ParsedCommand<RecipientsArgs> {
   const scanned = scanArgs(argv, { flags: ['--show'], values: ['--put', '--table', '--endpoint'] });
   if (scanned.kind !== 'ok') return scanned;
   const { values } = scanned;
@@ -50,7 +53,15 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const file = values.get('--put') ?? null;
   if (show === (file !== null)) return { kind: 'error', message: 'give exactly one of --put <file> and --show' };
   const table = values.get('--table');
-  return { kind: 'run', args: { action: show ? 'show' : 'put', file, table: table ?? TABLE_NAME, endpoint: tableEndpoint(table, values.get('--endpoint'), env) } };
+  return {
+    kind: 'run',
+    args: {
+      action: show ? 'show' : 'put',
+      file,
+      table: table ?? TABLE_NAME,
+      endpoint: tableEndpoint(table, values.get('--endpoint'), env),
+    },
+  };
 }
 
 /** One line per list: who gets what (addresses of leaders, not of citizens: nothing to mask). */
@@ -71,17 +82,23 @@ export async function main(
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
-  return runCommand(parseArgs(argv, env), USAGE, { out, err }, (args) => cliDynamoClient(args.endpoint, env), async (args, client) => {
-    if (args.action === 'show') {
-      describe(await readStoredRecipients(client, args.table)).forEach((l) => out(l));
+  return runCommand(
+    parseArgs(argv, env),
+    USAGE,
+    { out, err },
+    (args) => cliDynamoClient(args.endpoint, env),
+    async (args, client) => {
+      if (args.action === 'show') {
+        describe(await readStoredRecipients(client, args.table)).forEach((l) => out(l));
+        return 0;
+      }
+      const file = args.file as string;
+      const stored = await writeStoredRecipients(client, args.table, readFileSync(file, 'utf8'), file);
+      out(`stored in ${args.table} CONFIG/recipients (${Object.keys(stored.wards ?? {}).length} wards):`);
+      describe(stored).forEach((l) => out(l));
       return 0;
-    }
-    const file = args.file as string;
-    const stored = await writeStoredRecipients(client, args.table, readFileSync(file, 'utf8'), file);
-    out(`stored in ${args.table} CONFIG/recipients (${Object.keys(stored.wards ?? {}).length} wards):`);
-    describe(stored).forEach((l) => out(l));
-    return 0;
-  });
+    },
+  );
 }
 
 if (require.main === module) runCli((argv) => main(argv));

@@ -75,7 +75,11 @@ function attributesOf(message: Message): Record<string, MessageAttributeValue> |
   return Object.fromEntries(
     Object.entries(attrs).map(([name, v]) => [
       name,
-      { DataType: v.DataType, ...(v.StringValue !== undefined ? { StringValue: v.StringValue } : {}), ...(v.BinaryValue !== undefined ? { BinaryValue: v.BinaryValue } : {}) },
+      {
+        DataType: v.DataType,
+        ...(v.StringValue !== undefined ? { StringValue: v.StringValue } : {}),
+        ...(v.BinaryValue !== undefined ? { BinaryValue: v.BinaryValue } : {}),
+      },
     ]),
   );
 }
@@ -171,7 +175,9 @@ export async function replayDlq(opts: ReplayOptions): Promise<ReplayResult> {
         break;
       }
       if (undeleted > 0) {
-        log(`stopping: ${undeleted} message(s) reached ${targetUrl} but could not be deleted from ${dlqUrl}; a later replay sends them again`);
+        log(
+          `stopping: ${undeleted} message(s) reached ${targetUrl} but could not be deleted from ${dlqUrl}; a later replay sends them again`,
+        );
         break;
       }
     }
@@ -243,7 +249,11 @@ export function parseArgs(
   const dlqUrl = values.get('--dlq') ?? `${localBase}/000000000000/${ALERT_DLQ}`;
   const targetUrl = values.get('--to') ?? `${localBase}/000000000000/${ALERT_QUEUE}`;
   const urls: URL[] = [];
-  for (const [flag, value] of [['--dlq', dlqUrl], ['--to', targetUrl], ['--endpoint', values.get('--endpoint')]] as const) {
+  for (const [flag, value] of [
+    ['--dlq', dlqUrl],
+    ['--to', targetUrl],
+    ['--endpoint', values.get('--endpoint')],
+  ] as const) {
     if (value === undefined) continue;
     try {
       urls.push(new URL(value));
@@ -255,7 +265,8 @@ export function parseArgs(
   let max: number | null = null;
   if (values.has('--max')) {
     max = Number(values.get('--max'));
-    if (!Number.isSafeInteger(max) || max < 1) return { kind: 'error', message: `invalid --max: ${JSON.stringify(values.get('--max'))}, expected a whole number >= 1` };
+    if (!Number.isSafeInteger(max) || max < 1)
+      return { kind: 'error', message: `invalid --max: ${JSON.stringify(values.get('--max'))}, expected a whole number >= 1` };
   }
   // A queue on this machine is an emulator's: its URL's origin is the endpoint (fauxqs, as the
   // local stack runs it, answers at the origin of its queue URLs).
@@ -287,13 +298,29 @@ export async function main(
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
-  return runCommand(parseArgs(argv, env), USAGE, { out, err }, (args) => sqsClientFor(args, env), async (args, client) => {
-    out(`${args.dryRun ? 'dry run: listing' : 'moving'} ${args.dlqUrl} → ${args.targetUrl}${args.max ? ` (at most ${args.max})` : ''}`);
-    const result = await replayDlq({ client, dlqUrl: args.dlqUrl, targetUrl: args.targetUrl, max: args.max ?? undefined, dryRun: args.dryRun, log: out });
-    if (result.dryRun) out(`dry run: ${result.moved} message(s) would be moved; nothing moved`);
-    else out(`moved ${result.moved} message(s); ${result.failed} not sent (still in the dead-letter queue); ${result.notDeleted} sent but not deleted (a later replay sends them again)`);
-    return result.failed > 0 || result.notDeleted > 0 ? 1 : 0;
-  });
+  return runCommand(
+    parseArgs(argv, env),
+    USAGE,
+    { out, err },
+    (args) => sqsClientFor(args, env),
+    async (args, client) => {
+      out(`${args.dryRun ? 'dry run: listing' : 'moving'} ${args.dlqUrl} → ${args.targetUrl}${args.max ? ` (at most ${args.max})` : ''}`);
+      const result = await replayDlq({
+        client,
+        dlqUrl: args.dlqUrl,
+        targetUrl: args.targetUrl,
+        max: args.max ?? undefined,
+        dryRun: args.dryRun,
+        log: out,
+      });
+      if (result.dryRun) out(`dry run: ${result.moved} message(s) would be moved; nothing moved`);
+      else
+        out(
+          `moved ${result.moved} message(s); ${result.failed} not sent (still in the dead-letter queue); ${result.notDeleted} sent but not deleted (a later replay sends them again)`,
+        );
+      return result.failed > 0 || result.notDeleted > 0 ? 1 : 0;
+    },
+  );
 }
 
 if (require.main === module) runCli((argv) => main(argv));

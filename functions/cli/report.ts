@@ -37,10 +37,7 @@ export interface ReportCommand {
 }
 
 /** The outcome of reading the command line. */
-export type ParsedArgs =
-  | { kind: 'run'; command: ReportCommand }
-  | { kind: 'help' }
-  | { kind: 'error'; message: string };
+export type ParsedArgs = { kind: 'run'; command: ReportCommand } | { kind: 'help' } | { kind: 'error'; message: string };
 
 /** Usage text (Vietnamese, then English), printed for `--help` and after an argument error. */
 export const USAGE = `Báo cáo giám sát tiếp nhận và giải quyết thủ tục hành chính (Bộ phận Một cửa)
@@ -122,7 +119,10 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const to = given.get('--to');
   if (from === undefined) return bilingual('thiếu tham số bắt buộc --from', 'missing required option --from');
   if (to === undefined) return bilingual('thiếu tham số bắt buộc --to', 'missing required option --to');
-  for (const [flag, value] of [['--from', from], ['--to', to]] as const) {
+  for (const [flag, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
     if (!isIsoDate(value)) {
       return bilingual(
         `${flag} không hợp lệ: ${JSON.stringify(value)}, cần một ngày dạng YYYY-MM-DD (ví dụ 2023-01-01)`,
@@ -131,10 +131,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     }
   }
   if (from > to) {
-    return bilingual(
-      `--from (${from}) phải không muộn hơn --to (${to})`,
-      `--from (${from}) must not be after --to (${to})`,
-    );
+    return bilingual(`--from (${from}) phải không muộn hơn --to (${to})`, `--from (${from}) must not be after --to (${to})`);
   }
 
   const format = given.get('--format') ?? 'md';
@@ -309,10 +306,7 @@ export async function main(
 
   const body = await response.text();
   if (!response.ok) {
-    const hint =
-      response.status === 401 || response.status === 403
-        ? '\nKiểm tra ADMIN_TOKEN / Check ADMIN_TOKEN.'
-        : '';
+    const hint = response.status === 401 || response.status === 403 ? '\nKiểm tra ADMIN_TOKEN / Check ADMIN_TOKEN.' : '';
     io.stderr(`Lỗi / Error: HTTP ${response.status} ${response.statusText}: ${errorMessage(body)}${hint}\n`);
     return 1;
   }
@@ -326,7 +320,9 @@ export async function main(
   if (command.province) {
     const p = report as Partial<ProvinceReport> | null;
     if (!p || !looksLikeReport(p.total) || !Array.isArray(p.wards) || !p.wards.every((w) => looksLikeReport(w?.report))) {
-      io.stderr(`Lỗi: ${url} không trả về báo cáo toàn tỉnh: ${errorMessage(body)}\nError: ${url} did not answer with a province report.\n`);
+      io.stderr(
+        `Lỗi: ${url} không trả về báo cáo toàn tỉnh: ${errorMessage(body)}\nError: ${url} did not answer with a province report.\n`,
+      );
       return 1;
     }
     io.stdout(renderProvinceReport(p as ProvinceReport, command.format));
@@ -334,8 +330,7 @@ export async function main(
   }
   if (!looksLikeReport(report)) {
     io.stderr(
-      `Lỗi: ${url} không trả về báo cáo giám sát: ${errorMessage(body)}\n` +
-        `Error: ${url} did not answer with a supervision report.\n`,
+      `Lỗi: ${url} không trả về báo cáo giám sát: ${errorMessage(body)}\n` + `Error: ${url} did not answer with a supervision report.\n`,
     );
     return 1;
   }

@@ -24,7 +24,11 @@ export function runCli(main: (argv: string[]) => Promise<number>, errorLabel = '
  * region and credentials, unless `--endpoint` is given too; without, the local stack's table on
  * `http://127.0.0.1:$DYNAMODB_PORT` (8000).
  */
-export function tableEndpoint(table: string | undefined, endpoint: string | undefined, env: Readonly<Record<string, string | undefined>>): string | null {
+export function tableEndpoint(
+  table: string | undefined,
+  endpoint: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | null {
   return endpoint ?? (table ? null : `http://${HOST}:${env.DYNAMODB_PORT || '8000'}`);
 }
 

@@ -109,7 +109,8 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
     await ledger.settleSlot(runId, group.slot, { outcome: 'sent', at: toVnIso(deps.now()), messageId, dossiers: group.alerts.length });
     sent++;
   }
-  if (failure) throw new DeliveryError(`run ${runId}: some emails could not be sent (${(failure as Error).message})`, { cause: failure, sent });
+  if (failure)
+    throw new DeliveryError(`run ${runId}: some emails could not be sent (${(failure as Error).message})`, { cause: failure, sent });
   if (busy === 0 && !run.closed) await ledger.closeRun(runId, toVnIso(deps.now()));
   return { state: 'delivered', sent, refused, busy, missing: Math.max(0, expected - received) };
 }

@@ -51,12 +51,7 @@ export function formatVnDate(iso: string): string {
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** A line as shown: free text scrubbed, missing unit named. */
@@ -184,8 +179,7 @@ export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailC
           '',
           'Danh sách hồ sơ quá hạn:',
           ...items.map(
-            (d, i) =>
-              `${i + 1}. ${d.code} | ${d.procedure} | ${d.field} | hạn trả ${d.due} | ${overdueStatus(d.days)} | ${d.unit}`,
+            (d, i) => `${i + 1}. ${d.code} | ${d.procedure} | ${d.field} | hạn trả ${d.due} | ${overdueStatus(d.days)} | ${d.unit}`,
           ),
           '',
           `Với mỗi hồ sơ quá hạn, cơ quan cần gửi người nộp hồ sơ "${APOLOGY_LETTER}" (lãnh đạo ký, nêu rõ lý do và ngày hẹn trả mới).`,
@@ -199,7 +193,10 @@ export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailC
     [
       `<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>`,
       '<table cellpadding="4" style="border-collapse:collapse">',
-      ...rows.map(([name, n]) => `<tr><td style="border:1px solid #ccc">${escapeHtml(name)}</td><td style="border:1px solid #ccc;text-align:right">${n}</td></tr>`),
+      ...rows.map(
+        ([name, n]) =>
+          `<tr><td style="border:1px solid #ccc">${escapeHtml(name)}</td><td style="border:1px solid #ccc;text-align:right">${n}</td></tr>`,
+      ),
       '</table>',
     ].join('\n');
   const head = ['STT', 'Mã hồ sơ', 'Thủ tục', 'Lĩnh vực', 'Hạn trả kết quả', 'Quá hạn', 'Đơn vị xử lý'];

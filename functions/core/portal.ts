@@ -80,7 +80,10 @@ function reject(ctx: Ctx, input: unknown, message: string): never {
 
 /** `schema`, then `fn` on its output (zod/mini spells `.transform` as a pipe). */
 const then = <S extends z.ZodMiniType, O>(schema: S, fn: (v: z.output<S>, ctx: Ctx) => O) =>
-  z.pipe(schema, z.transform<z.output<S>, O>((v, ctx) => fn(v, ctx as unknown as Ctx)));
+  z.pipe(
+    schema,
+    z.transform<z.output<S>, O>((v, ctx) => fn(v, ctx as unknown as Ctx)),
+  );
 
 const blank = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
@@ -123,8 +126,7 @@ const dateOptional = compactDate(false, true);
 const iso = (d: CompactDate | null): string | null => (d ? d.iso : null);
 
 /** A number given as a JSON number or a string of digits (`2`, `"2"`); NaN otherwise. */
-const numeric = (v: unknown): number =>
-  typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+const numeric = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN);
 
 /** An integer code among `allowed`, as a number or a numeric string. */
 function intCode<T extends number>(allowed: readonly T[], what: string, optional = false) {
@@ -379,6 +381,8 @@ function oversized(items: readonly unknown[]): { path: string; message: string }
   const encoder = new TextEncoder();
   return items.flatMap((item, i) => {
     const bytes = encoder.encode(JSON.stringify(item)).length;
-    return bytes > MAX_RECORD_BYTES ? [{ path: `data[${i}]`, message: `record too large: ${bytes} bytes once normalised, at most ${MAX_RECORD_BYTES}` }] : [];
+    return bytes > MAX_RECORD_BYTES
+      ? [{ path: `data[${i}]`, message: `record too large: ${bytes} bytes once normalised, at most ${MAX_RECORD_BYTES}` }]
+      : [];
   });
 }

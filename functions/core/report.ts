@@ -95,13 +95,7 @@ export const REPORT_FORMATS = ['md', 'json', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Where one received dossier stands on the report's clock. */
-export type ProcessingBucket =
-  | 'finishedEarly'
-  | 'finishedOnTime'
-  | 'finishedLate'
-  | 'openOnTime'
-  | 'openOverdue'
-  | 'withdrawn';
+export type ProcessingBucket = 'finishedEarly' | 'finishedOnTime' | 'finishedLate' | 'openOnTime' | 'openOverdue' | 'withdrawn';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -151,9 +145,7 @@ function finishingInstant(dossier: StoredDossier): string | null {
   const record = dossier.record;
   if (!record) return null;
   if (record.finishedAt && !Number.isNaN(instantMs(record.finishedAt))) return record.finishedAt;
-  const delivered = dossier.postal
-    .filter((e: PostalEvent) => e.type === 'RESULT_DELIVERED')
-    .map((e) => e.occurredAt);
+  const delivered = dossier.postal.filter((e: PostalEvent) => e.type === 'RESULT_DELIVERED').map((e) => e.occurredAt);
   return earliest([record.returnedAt, ...delivered, record.updatedAt]);
 }
 
@@ -394,9 +386,7 @@ function buildView(report: SupervisionReport, asOf?: string): ReportView {
   const asOfMs = asOf ? instantMs(asOf) : NaN;
   if (!Number.isNaN(asOfMs)) {
     const local = toVnIso(asOfMs);
-    paragraphs.push(
-      `Số liệu tính đến ${local.slice(11, 16)} ngày ${formatVnDate(local.slice(0, 10))} (giờ Việt Nam).`,
-    );
+    paragraphs.push(`Số liệu tính đến ${local.slice(11, 16)} ngày ${formatVnDate(local.slice(0, 10))} (giờ Việt Nam).`);
   }
 
   const fieldRows = report.byField.map((f) => [
@@ -432,9 +422,7 @@ function buildView(report: SupervisionReport, asOf?: string): ReportView {
     fieldHead: ['Mã lĩnh vực', 'Lĩnh vực', 'Tiếp nhận', 'Giải quyết quá hạn', 'Quá hạn đang xử lý'],
     fieldRows,
     fieldTotal:
-      fieldRows.length > 0
-        ? ['', 'Tổng cộng', sum((f) => f.received), sum((f) => f.finishedLate), sum((f) => f.openOverdue)]
-        : null,
+      fieldRows.length > 0 ? ['', 'Tổng cộng', sum((f) => f.received), sum((f) => f.finishedLate), sum((f) => f.openOverdue)] : null,
     noFields: 'Không có hồ sơ được tiếp nhận trong kỳ.',
   };
 }
@@ -488,9 +476,7 @@ function htmlTable(head: string[], rows: string[][], numericFrom: number, foot: 
 
 function renderHtml(view: ReportView): string {
   const fieldPart =
-    view.fieldRows.length === 0
-      ? `<p>${escapeHtml(view.noFields)}</p>`
-      : htmlTable(view.fieldHead, view.fieldRows, 2, view.fieldTotal);
+    view.fieldRows.length === 0 ? `<p>${escapeHtml(view.noFields)}</p>` : htmlTable(view.fieldHead, view.fieldRows, 2, view.fieldTotal);
   return `<!DOCTYPE html>
 <html lang="vi">
 <head>

@@ -17,7 +17,17 @@
 import { randomUUID } from 'node:crypto';
 import { dueSoonHorizon, overdueWorkingDays } from './calendar';
 import { alertLevel } from './overdue';
-import type { AlertLedger, AlertLevel, AlertMark, AlertQueue, AlertQueueMessage, DossierStore, DueAlert, OverdueIndex, StoredDossier } from './ports';
+import type {
+  AlertLedger,
+  AlertLevel,
+  AlertMark,
+  AlertQueue,
+  AlertQueueMessage,
+  DossierStore,
+  DueAlert,
+  OverdueIndex,
+  StoredDossier,
+} from './ports';
 import { toCompact, toVnIso } from './time';
 
 /** What the scan needs of the store. */

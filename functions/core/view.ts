@@ -14,8 +14,26 @@ import type { Payment, PostalEvent, ProgressStep } from './types';
 /** One entry of the dossier's timeline. */
 export type TimelineEntry =
   | ({ kind: 'step'; at: string } & Omit<ProgressStep, 'code' | 'atRaw' | 'at'>)
-  | { kind: 'payment'; at: string; source: Payment['source']; txId: string; amount: number; success: boolean; resultCode: string; counted: boolean; flagged: boolean }
-  | { kind: 'postal'; at: string; eventId: string; type: PostalEvent['type']; trackingNumber: string; postOffice: string | null; note: string | null };
+  | {
+      kind: 'payment';
+      at: string;
+      source: Payment['source'];
+      txId: string;
+      amount: number;
+      success: boolean;
+      resultCode: string;
+      counted: boolean;
+      flagged: boolean;
+    }
+  | {
+      kind: 'postal';
+      at: string;
+      eventId: string;
+      type: PostalEvent['type'];
+      trackingNumber: string;
+      postOffice: string | null;
+      note: string | null;
+    };
 
 /** Masks identifiers inside a free-text value that may be absent. */
 const scrub = (value: string | null): string | null => (value == null ? null : scrubIdentifiers(value));
@@ -44,18 +62,43 @@ export function toDossierView(dossier: StoredDossier, steps: ProgressStep[], now
   const alert = dossier.alerts.overdue;
 
   const timeline: TimelineEntry[] = [
-    ...steps.map((s): TimelineEntry => ({
-      kind: 'step', at: s.at, status: s.status, actor: s.actor, actorTitle: s.actorTitle,
-      department: s.department, content: scrub(s.content), startedAt: s.startedAt, dueAt: s.dueAt,
-    })),
-    ...dossier.payments.map((p): TimelineEntry => ({
-      kind: 'payment', at: p.at, source: p.source, txId: p.txId, amount: p.amount, success: p.success,
-      resultCode: p.resultCode, counted: counted.has(`${p.source}#${p.txId}`), flagged: flagged.has(`${p.source}#${p.txId}`),
-    })),
-    ...dossier.postal.map((e): TimelineEntry => ({
-      kind: 'postal', at: e.occurredAt, eventId: e.eventId, type: e.type, trackingNumber: e.trackingNumber,
-      postOffice: e.postOffice, note: scrub(e.note),
-    })),
+    ...steps.map(
+      (s): TimelineEntry => ({
+        kind: 'step',
+        at: s.at,
+        status: s.status,
+        actor: s.actor,
+        actorTitle: s.actorTitle,
+        department: s.department,
+        content: scrub(s.content),
+        startedAt: s.startedAt,
+        dueAt: s.dueAt,
+      }),
+    ),
+    ...dossier.payments.map(
+      (p): TimelineEntry => ({
+        kind: 'payment',
+        at: p.at,
+        source: p.source,
+        txId: p.txId,
+        amount: p.amount,
+        success: p.success,
+        resultCode: p.resultCode,
+        counted: counted.has(`${p.source}#${p.txId}`),
+        flagged: flagged.has(`${p.source}#${p.txId}`),
+      }),
+    ),
+    ...dossier.postal.map(
+      (e): TimelineEntry => ({
+        kind: 'postal',
+        at: e.occurredAt,
+        eventId: e.eventId,
+        type: e.type,
+        trackingNumber: e.trackingNumber,
+        postOffice: e.postOffice,
+        note: scrub(e.note),
+      }),
+    ),
   ].sort((a, b) => instantMs(a.at) - instantMs(b.at) || a.kind.localeCompare(b.kind));
 
   return {

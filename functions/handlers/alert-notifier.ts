@@ -66,7 +66,10 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
     }
 
     if (poison.length > 0 && releaseNow) {
-      await releaseNow(poison[0].eventSourceARN, poison.map((r) => r.receiptHandle)).catch((err: Error) =>
+      await releaseNow(
+        poison[0].eventSourceARN,
+        poison.map((r) => r.receiptHandle),
+      ).catch((err: Error) =>
         logger.warn('could not release malformed messages early; they come back after the visibility timeout', { reason: err.message }),
       );
     }
@@ -91,7 +94,10 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
         const outcome = await deliverRun(runId, run.force, { ledger, mailer, recipients, owner, deadline, now, breaker });
         if (outcome.state === 'delivered') emailsSent += outcome.sent;
         if (outcome.state === 'delivered' && outcome.missing > 0) {
-          logger.error('alert run delivered without some of its alerts (they never reached the ledger)', { runId, missing: outcome.missing });
+          logger.error('alert run delivered without some of its alerts (they never reached the ledger)', {
+            runId,
+            missing: outcome.missing,
+          });
         }
         logger.info('alert run', { runId, messages: run.messageIds.length, force: run.force, ...outcome });
       } catch (err) {

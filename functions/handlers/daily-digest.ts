@@ -14,7 +14,14 @@ import type { Context } from 'aws-lambda';
 import { digestEmail, type AlertLine } from '../core/alert-email';
 import { overdueWorkingDays } from '../core/calendar';
 import { isOverdue } from '../core/overdue';
-import { MailRefusedError, type AlertLedger, type AlertMailer, type DossierStore, type OverdueIndex, type StoredDossier } from '../core/ports';
+import {
+  MailRefusedError,
+  type AlertLedger,
+  type AlertMailer,
+  type DossierStore,
+  type OverdueIndex,
+  type StoredDossier,
+} from '../core/ports';
 import { digestMail, type Recipients } from '../core/recipients';
 import { normaliseIso, toVnIso, vnDate } from '../core/time';
 import { logContext, logger } from '../adapters/logger';
@@ -82,7 +89,13 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
       } catch (err) {
         if (err instanceof MailRefusedError) {
           logger.error('SES refused the digest for a recipient', { runId, reason: err.message });
-          await ledger.settleSlot(runId, slot, { outcome: 'refused', at: toVnIso(realNow()), messageId: null, dossiers: theirs.length, reason: err.message });
+          await ledger.settleSlot(runId, slot, {
+            outcome: 'refused',
+            at: toVnIso(realNow()),
+            messageId: null,
+            dossiers: theirs.length,
+            reason: err.message,
+          });
           continue;
         }
         failure ??= err;
@@ -99,7 +112,12 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
   };
 }
 
-const logic = dailyDigest(async () => ({ store: dossierStore(), ledger: alertLedger(), mailer: alertMailer(), recipients: await alertRecipients() }));
+const logic = dailyDigest(async () => ({
+  store: dossierStore(),
+  ledger: alertLedger(),
+  mailer: alertMailer(),
+  recipients: await alertRecipients(),
+}));
 
 export const handler = middy<unknown, DigestResult>()
   .use(logContext())

@@ -35,9 +35,13 @@ export function isScheduledEvent(event: unknown): event is ScheduledScanEvent {
 
 const body = z.object({
   now: z.optional(
-    z.string({ error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00' }).check(
-      z.refine((v) => normaliseIso(v.trim()) !== null, { error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00' }),
-    ),
+    z
+      .string({ error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00' })
+      .check(
+        z.refine((v) => normaliseIso(v.trim()) !== null, {
+          error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00',
+        }),
+      ),
   ),
 });
 
@@ -50,7 +54,12 @@ export function scanClock(event: HttpEvent, realNow: number): string {
   const parsed = body.safeParse(parseJsonBody(event));
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    throw new HttpError(400, 'invalid_payload', `Invalid scan request: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, details);
+    throw new HttpError(
+      400,
+      'invalid_payload',
+      `Invalid scan request: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   return parsed.data.now === undefined ? toVnIso(realNow) : normaliseIso(parsed.data.now.trim())!;
 }
@@ -67,7 +76,8 @@ export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date
     countFlagged('overdue', result.flaggedByLevel.overdue);
     countFlagged('soon', result.flaggedByLevel.soon);
     logger.info('overdue scan', { runId, now, scanned, flagged, alertsQueued, runsNudged });
-    if (sweepError) logger.warn('open alert runs could not be nudged; the next scan tries again', { runId, reason: (sweepError as Error).message });
+    if (sweepError)
+      logger.warn('open alert runs could not be nudged; the next scan tries again', { runId, reason: (sweepError as Error).message });
     return { scanned, flagged, alertsQueued };
   };
 
@@ -85,7 +95,12 @@ export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date
         countRejected('queue_unavailable');
         return json(
           503,
-          { error: { code: 'queue_unavailable', message: `The alert queue took ${err.queued} of the alert messages. Every alert is kept in the run's ledger and goes out after the next scan.` } },
+          {
+            error: {
+              code: 'queue_unavailable',
+              message: `The alert queue took ${err.queued} of the alert messages. Every alert is kept in the run's ledger and goes out after the next scan.`,
+            },
+          },
           { 'retry-after': '30' },
         );
       }

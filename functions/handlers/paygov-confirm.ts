@@ -34,7 +34,13 @@ export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
       count('PaymentsReceived');
       if (outcome === 'duplicate') count('PaymentsDuplicate');
       // PayGov names the dossier by its key only (MaThamChieu): MaHoSo without its punctuation.
-      logger.info('paygov confirmation', { deliveryId, dossierKey: parsed.payment.key, txId: parsed.payment.txId, success: parsed.payment.success, outcome });
+      logger.info('paygov confirmation', {
+        deliveryId,
+        dossierKey: parsed.payment.key,
+        txId: parsed.payment.txId,
+        success: parsed.payment.success,
+        outcome,
+      });
       return json(200, paygovAnswer('00'));
     } catch (err) {
       errorResult(err); // logs it the same way as the other routes

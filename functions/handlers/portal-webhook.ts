@@ -11,7 +11,17 @@ import { parsePortalMessage } from '../core/portal';
 import type { DossierStore } from '../core/ports';
 import { toVnIso } from '../core/time';
 import type { Outcome } from '../core/types';
-import { auditHeaders, bodyLimit, json, jsonErrors, parseJsonBody, rawBody, signedWebhook, type HttpEvent, type HttpResult } from '../adapters/http';
+import {
+  auditHeaders,
+  bodyLimit,
+  json,
+  jsonErrors,
+  parseJsonBody,
+  rawBody,
+  signedWebhook,
+  type HttpEvent,
+  type HttpResult,
+} from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
 import { dossierStore, lazyHandler } from '../adapters/wiring';

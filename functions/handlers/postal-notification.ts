@@ -7,7 +7,17 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { DossierStore } from '../core/ports';
 import { toVnIso } from '../core/time';
-import { auditHeaders, bodyLimit, json, jsonErrors, parseJsonBody, rawBody, signedWebhook, type HttpEvent, type HttpResult } from '../adapters/http';
+import {
+  auditHeaders,
+  bodyLimit,
+  json,
+  jsonErrors,
+  parseJsonBody,
+  rawBody,
+  signedWebhook,
+  type HttpEvent,
+  type HttpResult,
+} from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
 import { parsePostalEvent } from '../adapters/vnpost';

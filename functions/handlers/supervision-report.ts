@@ -38,7 +38,13 @@ export function reportQuery(event: HttpEvent, nowMs: number): { from: string; to
     if (Number.isNaN(instantMs(q.asOf))) details.push({ path: 'asOf', message: 'expected an ISO 8601 instant with an offset' });
     else asOf = q.asOf;
   }
-  if (details.length) throw new HttpError(400, 'invalid_request', `Invalid report query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  if (details.length)
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `Invalid report query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      details,
+    );
   return { from, to, asOf };
 }
 

@@ -27,7 +27,13 @@ export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
     const { payment } = parsed;
     const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
     try {
-      await store.saveRaw({ source: 'vnpay', deliveryId, receivedAt: toVnIso(now()), body: Buffer.from(query, 'utf8'), headers: auditHeaders(event) });
+      await store.saveRaw({
+        source: 'vnpay',
+        deliveryId,
+        receivedAt: toVnIso(now()),
+        body: Buffer.from(query, 'utf8'),
+        headers: auditHeaders(event),
+      });
       let code: VnpayCode = '00';
       if (payment.success) {
         // The amount is checked against the dossier when the portal has sent it; a payment that
@@ -44,7 +50,14 @@ export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
         if (outcome === 'duplicate') count('PaymentsDuplicate');
       }
       count('PaymentsReceived');
-      logger.info('vnpay ipn', { deliveryId, MaHoSo: payment.code ?? undefined, dossierKey: payment.key, txnRef: payment.reference, success: payment.success, answer: code });
+      logger.info('vnpay ipn', {
+        deliveryId,
+        MaHoSo: payment.code ?? undefined,
+        dossierKey: payment.key,
+        txnRef: payment.reference,
+        success: payment.success,
+        answer: code,
+      });
       return json(200, vnpayAnswer(code));
     } catch (err) {
       errorResult(err);

@@ -16,9 +16,7 @@ export const NOTIFIER_BATCHING_WINDOW = Duration.seconds(5);
  * batching window, so a message is not handed out again while a throttled or retried invocation
  * still holds it (a second delivery would mean a second email).
  */
-export const ALERT_QUEUE_VISIBILITY = Duration.seconds(
-  6 * NOTIFIER_TIMEOUT.toSeconds() + NOTIFIER_BATCHING_WINDOW.toSeconds(),
-);
+export const ALERT_QUEUE_VISIBILITY = Duration.seconds(6 * NOTIFIER_TIMEOUT.toSeconds() + NOTIFIER_BATCHING_WINDOW.toSeconds());
 
 /** Retention of every log group (functions and API access logs): enough to investigate a month's incident, no PII hoard. */
 export const LOG_RETENTION = RetentionDays.ONE_MONTH;

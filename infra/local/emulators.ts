@@ -74,7 +74,11 @@ export async function startDynamo(
   }
   let server: RunningServer;
   if (opts.child) {
-    server = await startChildServer(DYNAMO_SERVER, { DYNAMO_PATH: opts.path ?? '', DYNAMODB_PORT: String(opts.port ?? 0), AWS_REGION: REGION }, 'dynalite');
+    server = await startChildServer(
+      DYNAMO_SERVER,
+      { DYNAMO_PATH: opts.path ?? '', DYNAMODB_PORT: String(opts.port ?? 0), AWS_REGION: REGION },
+      'dynalite',
+    );
   } else {
     const here = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     const port = await listen(here, opts.port ?? 0);

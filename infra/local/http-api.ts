@@ -104,7 +104,12 @@ export function buildHttpEvent(
     const name = req.rawHeaders[i].toLowerCase();
     const value = req.rawHeaders[i + 1];
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     // API Gateway joins repeated headers with commas.

@@ -77,9 +77,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, argv: string[
     adminToken: env.ADMIN_TOKEN || 'local-admin-token',
     recipientsFile: path.resolve(env.RECIPIENTS_FILE || 'config/recipients.local.json'),
     alertSender: env.ALERT_SENDER || 'motcua@binhan.local',
-    secrets: Object.fromEntries(
-      (Object.keys(SECRET_DEFAULTS) as SecretName[]).map((k) => [k, env[k] || SECRET_DEFAULTS[k]]),
-    ) as Record<SecretName, string>,
+    secrets: Object.fromEntries((Object.keys(SECRET_DEFAULTS) as SecretName[]).map((k) => [k, env[k] || SECRET_DEFAULTS[k]])) as Record<
+      SecretName,
+      string
+    >,
     stdinLifeline: env.LIFELINE === 'stdin',
   };
   if (problems.length > 0) throw new Error(`invalid settings:\n  ${problems.join('\n  ')}`);

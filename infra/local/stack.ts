@@ -62,7 +62,12 @@ export async function startLocalStack(settings: LocalSettings, log: Log): Promis
     process.env.AWS_REGION = REGION;
 
     // In its own process: the emulator and the handlers then each have a core of their own.
-    const dynamo = await startDynamo({ path: path.join(settings.dataDir, 'dynamodb'), port: settings.dynamoPort, tableName: TABLE_NAME, child: true });
+    const dynamo = await startDynamo({
+      path: path.join(settings.dataDir, 'dynamodb'),
+      port: settings.dynamoPort,
+      tableName: TABLE_NAME,
+      child: true,
+    });
     stops.push({ name: 'dynamodb', stop: dynamo.stop });
     lap('dynamodb');
     // fauxqs keeps its queues in memory only: messages still queued are lost on a restart.
@@ -85,12 +90,19 @@ export async function startLocalStack(settings: LocalSettings, log: Log): Promis
     // Imported only now: handlers read their configuration from the environment at load time.
     const handlers = new Map<string, LambdaHandler>();
     for (const name of new Set([...ROUTES.map((r) => r.handler), ...Object.values(BACKGROUND)])) {
-      const onError = (err: unknown) => log.error('handler failed to load: its invocations will fail', { handler: name, ...errorFields(err) });
+      const onError = (err: unknown) =>
+        log.error('handler failed to load: its invocations will fail', { handler: name, ...errorFields(err) });
       handlers.set(name, await loadHandlerOrFailure(name, onError));
     }
     lap('handlers');
 
-    const consumer = startConsumer({ client: sqs.client, queue: sqs.alerts, handler: handlers.get(BACKGROUND.notifier)!, name: BACKGROUND.notifier, log });
+    const consumer = startConsumer({
+      client: sqs.client,
+      queue: sqs.alerts,
+      handler: handlers.get(BACKGROUND.notifier)!,
+      name: BACKGROUND.notifier,
+      log,
+    });
     // The queue stops right after: no need to wait for the long poll.
     stops.push({ name: 'consumer', stop: () => consumer.stop({ abandonPoll: true }) });
 

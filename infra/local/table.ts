@@ -2,12 +2,7 @@
  * Creates the one DynamoDB table on an emulator, with the key and indexes of `TABLE` (the same
  * schema the CDK stack deploys). Used by the local stack at startup and by the adapter tests.
  */
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  type TableDescription,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, type TableDescription } from '@aws-sdk/client-dynamodb';
 
 import { TABLE } from '../../functions/adapters/table-schema';
 
@@ -83,7 +78,5 @@ async function describe(client: DynamoDBClient, name: string): Promise<TableDesc
 }
 
 function isActive(table: TableDescription | undefined): boolean {
-  return (
-    table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')
-  );
+  return table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
 }

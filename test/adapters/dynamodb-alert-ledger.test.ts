@@ -31,7 +31,12 @@ async function freshTable(): Promise<string> {
   return tableName;
 }
 
-const MANIFEST = { runId: '20240404090000-aaaaaaaa', clock: '2024-04-04T09:00:00+07:00', startedAt: '2024-04-04T09:00:05+07:00', counts: { overdue: 2, soon: 1 } };
+const MANIFEST = {
+  runId: '20240404090000-aaaaaaaa',
+  clock: '2024-04-04T09:00:00+07:00',
+  startedAt: '2024-04-04T09:00:05+07:00',
+  counts: { overdue: 2, soon: 1 },
+};
 
 describe('DynamoAlertLedger', () => {
   it('keeps a run: manifest, alerts received once each, settled emails, open until closed', async () => {
@@ -46,8 +51,18 @@ describe('DynamoAlertLedger', () => {
     await ledger.recordAlerts([a1, a1, a2]); // a message delivered twice in one batch
     const partial = await ledger.loadRun(MANIFEST.runId);
     await ledger.recordAlerts([s1, a2]); // and once more in a later batch
-    const settled = await ledger.settleSlot(MANIFEST.runId, 'overdue#chutich@binhan.local', { outcome: 'sent', at: MANIFEST.clock, messageId: 'm1', dossiers: 2 });
-    const settledAgain = await ledger.settleSlot(MANIFEST.runId, 'overdue#chutich@binhan.local', { outcome: 'sent', at: MANIFEST.clock, messageId: 'm2', dossiers: 2 });
+    const settled = await ledger.settleSlot(MANIFEST.runId, 'overdue#chutich@binhan.local', {
+      outcome: 'sent',
+      at: MANIFEST.clock,
+      messageId: 'm1',
+      dossiers: 2,
+    });
+    const settledAgain = await ledger.settleSlot(MANIFEST.runId, 'overdue#chutich@binhan.local', {
+      outcome: 'sent',
+      at: MANIFEST.clock,
+      messageId: 'm2',
+      dossiers: 2,
+    });
     const openBefore = await ledger.listOpenRuns();
     await ledger.closeRun(MANIFEST.runId, '2024-04-04T09:01:00+07:00');
     const full = await ledger.loadRun(MANIFEST.runId);
@@ -86,7 +101,14 @@ describe('DynamoAlertLedger', () => {
     const c = await ledger.claimSlot('r', slot, 'C', now + 60_000);
 
     // Assess
-    expect({ a, b, aAgain, bStill, bAfterExpiry, c }).toEqual({ a: true, b: false, aAgain: true, bStill: false, bAfterExpiry: true, c: true });
+    expect({ a, b, aAgain, bStill, bAfterExpiry, c }).toEqual({
+      a: true,
+      b: false,
+      aAgain: true,
+      bStill: false,
+      bAfterExpiry: true,
+      c: true,
+    });
   });
 
   it('stamps every item with expiresAt for the table TTL', async () => {
@@ -96,7 +118,12 @@ describe('DynamoAlertLedger', () => {
     await ledger.recordAlerts([alert()]);
 
     // Act
-    const item = await dynamo.client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `RUN#${alert().runId}` }, sk: { S: `A#overdue#${dossierKey(alert().code)}` } } }));
+    const item = await dynamo.client.send(
+      new GetItemCommand({
+        TableName: table,
+        Key: { pk: { S: `RUN#${alert().runId}` }, sk: { S: `A#overdue#${dossierKey(alert().code)}` } },
+      }),
+    );
 
     // Assess
     expect(Number(item.Item?.expiresAt.N)).toBe(Math.floor(Date.parse('2024-04-04T09:00:00+07:00') / 1000) + 90 * 24 * 3600);
@@ -104,7 +131,12 @@ describe('DynamoAlertLedger', () => {
 
   it('turns an unreachable table into StoreUnavailableError', async () => {
     // Prepare
-    const dead = new DynamoDBClient({ region: 'ap-southeast-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const dead = new DynamoDBClient({
+      region: 'ap-southeast-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     const ledger = new DynamoAlertLedger(dead, 'none');
 
     // Act
@@ -154,7 +186,10 @@ describe('DynamoDossierStore overdue index', () => {
     const horizon = '2024-04-05T17:00:00+07:00';
     const a = record({ code: '000.00.12.H57-240401-0001', dueAt: soonDue });
     const b = record({ code: '000.00.12.H57-240401-0002', dueAt: soonDue });
-    await store.offerRecords([{ record: a, raw: {} }, { record: b, raw: {} }]);
+    await store.offerRecords([
+      { record: a, raw: {} },
+      { record: b, raw: {} },
+    ]);
     const mark = { dueAt: soonDue, at: NOW };
     for (const r of [a, b]) await store.markAlerted(dossierKey(r.code), r.version, 'soon', mark);
 
@@ -176,7 +211,10 @@ describe('DynamoDossierStore overdue index', () => {
     const store = await freshStore();
     const a = record({ code: '000.00.12.H57-240401-0001', dueAt: DUE });
     const b = record({ code: '000.00.12.H57-240401-0002', dueAt: DUE });
-    await store.offerRecords([{ record: a, raw: {} }, { record: b, raw: {} }]);
+    await store.offerRecords([
+      { record: a, raw: {} },
+      { record: b, raw: {} },
+    ]);
     for (const r of [a, b]) await store.markAlerted(dossierKey(r.code), r.version, 'overdue', { dueAt: DUE, at: NOW });
 
     // Act
@@ -209,12 +247,15 @@ describe('DynamoDossierStore overdue index', () => {
     expect(await collect(store.listAlertedOverdue())).toEqual([rec.code]);
   });
 
-  it('gives a claim back: mark gone, dossier back in the scan partition; someone else\'s mark stays', async () => {
+  it("gives a claim back: mark gone, dossier back in the scan partition; someone else's mark stays", async () => {
     // Prepare
     const store = await freshStore();
     const a = record({ code: '000.00.12.H57-240401-0001', dueAt: DUE });
     const s = record({ code: '000.00.12.H57-240401-0002', dueAt: '2024-04-05T10:00:00+07:00' });
-    await store.offerRecords([{ record: a, raw: {} }, { record: s, raw: {} }]);
+    await store.offerRecords([
+      { record: a, raw: {} },
+      { record: s, raw: {} },
+    ]);
     await store.markAlerted(dossierKey(a.code), a.version, 'overdue', { dueAt: DUE, at: NOW });
     await store.markAlerted(dossierKey(s.code), s.version, 'soon', { dueAt: s.dueAt!, at: NOW });
 

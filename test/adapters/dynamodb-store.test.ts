@@ -30,8 +30,17 @@ async function freshStore(): Promise<DynamoDossierStore> {
 }
 
 const payment = (over: Partial<Payment> = {}): Payment => ({
-  source: 'paygov', txId: 'PG0001', key: dossierKey('000.00.12.H57-240401-0003'), code: null, amount: 16000,
-  success: true, resultCode: '00', at: '2024-04-01T09:00:00+07:00', bank: 'VCB', reference: 'dvc0000012H572404010003', ...over,
+  source: 'paygov',
+  txId: 'PG0001',
+  key: dossierKey('000.00.12.H57-240401-0003'),
+  code: null,
+  amount: 16000,
+  success: true,
+  resultCode: '00',
+  at: '2024-04-01T09:00:00+07:00',
+  bank: 'VCB',
+  reference: 'dvc0000012H572404010003',
+  ...over,
 });
 
 describe('offerRecords', () => {
@@ -134,12 +143,25 @@ describe('attachments', () => {
     // Prepare
     const store = await freshStore();
     const step: ProgressStep = {
-      code: '000.00.12.H57-240401-0003', actor: 'Trần Văn Bình', actorTitle: 'Công chức', at: '2024-04-01T09:00:00+07:00',
-      atRaw: '20240401090000', department: 'Tư pháp', content: 'Chuyển xử lý', status: 4, startedAt: null, dueAt: null,
+      code: '000.00.12.H57-240401-0003',
+      actor: 'Trần Văn Bình',
+      actorTitle: 'Công chức',
+      at: '2024-04-01T09:00:00+07:00',
+      atRaw: '20240401090000',
+      department: 'Tư pháp',
+      content: 'Chuyển xử lý',
+      status: 4,
+      startedAt: null,
+      dueAt: null,
     };
     const postal: PostalEvent = {
-      eventId: 'EV-1', trackingNumber: 'EB123456785VN', code: step.code, type: 'RESULT_DELIVERED',
-      occurredAt: '2024-04-03T10:00:00+07:00', postOffice: 'Bưu cục Dĩ An', note: null,
+      eventId: 'EV-1',
+      trackingNumber: 'EB123456785VN',
+      code: step.code,
+      type: 'RESULT_DELIVERED',
+      occurredAt: '2024-04-03T10:00:00+07:00',
+      postOffice: 'Bưu cục Dĩ An',
+      note: null,
     };
 
     // Act
@@ -167,10 +189,13 @@ describe('raw messages', () => {
     await store.saveRaw({ source: 'portal', deliveryId: 'req-1', receivedAt: '2024-04-01T08:15:00+07:00', body, headers: {} });
 
     // Assess
-    const items = await dynamo.client.send(new QueryCommand({
-      TableName: `store-${tableNo}`, KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': { S: 'RAW#2024-04-01' } },
-    }));
+    const items = await dynamo.client.send(
+      new QueryCommand({
+        TableName: `store-${tableNo}`,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: 'RAW#2024-04-01' } },
+      }),
+    );
     const chunks = (items.Items ?? []).sort((a, b) => Number(a.chunk.N) - Number(b.chunk.N));
     expect(chunks.length).toBeGreaterThan(1);
     expect(gunzipSync(Buffer.concat(chunks.map((c) => Buffer.from(c.body.B!))))).toEqual(body);
@@ -241,14 +266,23 @@ describe('indexes', () => {
 
     // Act
     const before = await due('2024-04-03T08:00:00+07:00');
-    const marked = await store.markAlerted(key, record().version, 'overdue', { dueAt: '2024-04-02T17:00:00+07:00', at: '2024-04-03T08:00:00+07:00' });
-    const markedAgain = await store.markAlerted(key, record().version, 'overdue', { dueAt: '2024-04-02T17:00:00+07:00', at: '2024-04-03T08:00:00+07:00' });
+    const marked = await store.markAlerted(key, record().version, 'overdue', {
+      dueAt: '2024-04-02T17:00:00+07:00',
+      at: '2024-04-03T08:00:00+07:00',
+    });
+    const markedAgain = await store.markAlerted(key, record().version, 'overdue', {
+      dueAt: '2024-04-02T17:00:00+07:00',
+      at: '2024-04-03T08:00:00+07:00',
+    });
     const afterMark = await due('2024-04-03T08:00:00+07:00');
     // An apology letter moves the due date: the dossier is indexed again, and alerted again.
     const moved = record({ code: '000.00.12.H57-240401-0001', dueAt: '2024-04-05T17:00:00+07:00', version: '20240403090000' });
     await store.offerRecords([{ record: moved, raw: {} }]);
     const afterMove = await due('2024-04-08T08:00:00+07:00');
-    const remarked = await store.markAlerted(key, moved.version, 'overdue', { dueAt: '2024-04-05T17:00:00+07:00', at: '2024-04-08T08:00:00+07:00' });
+    const remarked = await store.markAlerted(key, moved.version, 'overdue', {
+      dueAt: '2024-04-05T17:00:00+07:00',
+      at: '2024-04-08T08:00:00+07:00',
+    });
 
     // Assess
     expect(before).toEqual(['000.00.12.H57-240401-0001']);
@@ -256,14 +290,22 @@ describe('indexes', () => {
     expect(afterMark).toEqual([]);
     expect(afterMove).toEqual(['000.00.12.H57-240401-0001']);
     expect(remarked).toBe(true);
-    expect((await store.getDossier(key))?.dossier.alerts.overdue).toEqual({ dueAt: '2024-04-05T17:00:00+07:00', at: '2024-04-08T08:00:00+07:00' });
+    expect((await store.getDossier(key))?.dossier.alerts.overdue).toEqual({
+      dueAt: '2024-04-05T17:00:00+07:00',
+      at: '2024-04-08T08:00:00+07:00',
+    });
   });
 });
 
 describe('store failures', () => {
   it('turns an unreachable store into StoreUnavailableError', async () => {
     // Prepare
-    const dead = new DynamoDBClient({ region: 'ap-southeast-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const dead = new DynamoDBClient({
+      region: 'ap-southeast-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     const store = new DynamoDossierStore({ client: dead, tableName: 'none', dueAt: (r) => r.dueAt });
 
     // Act
@@ -283,7 +325,9 @@ describe('store failures', () => {
     await store.offerRecords([{ record: record({ note: 'older' }), raw: {} }]);
 
     // Assess
-    const item = await dynamo.client.send(new GetItemCommand({ TableName: `store-${tableNo}`, Key: { pk: { S: `D#${dossierKey(record().code)}` }, sk: { S: 'A' } } }));
+    const item = await dynamo.client.send(
+      new GetItemCommand({ TableName: `store-${tableNo}`, Key: { pk: { S: `D#${dossierKey(record().code)}` }, sk: { S: 'A' } } }),
+    );
     expect(item.Item?.rec.M?.note.S).toBe('newest');
   });
 });

@@ -128,34 +128,94 @@ const parseBody = (result: HttpResult) => JSON.parse(String(result.body));
 async function deliverWeek(store: DynamoDossierStore): Promise<void> {
   const tracking = s10('EB', '12345678');
   const answers = [
-    await postal(store, '2024-03-30T15:00:00+07:00', { eventId: 'VNP-1', trackingNumber: tracking, MaHoSo: CODE, type: 'COLLECTED', occurredAt: '2024-03-30T14:55:00+07:00' }),
-    await portal(store, '2024-04-01T08:16:00+07:00', { service: 'DongBoHoSoMC', isUpdating: false, data: [dossierJson(CODE), dossierJson(OTHER)] }),
-    await portal(store, '2024-04-01T08:17:00+07:00', { service: 'DongBoHoSoMC', isUpdating: false, data: [dossierJson(CODE), dossierJson(OTHER)] }),
+    await postal(store, '2024-03-30T15:00:00+07:00', {
+      eventId: 'VNP-1',
+      trackingNumber: tracking,
+      MaHoSo: CODE,
+      type: 'COLLECTED',
+      occurredAt: '2024-03-30T14:55:00+07:00',
+    }),
+    await portal(store, '2024-04-01T08:16:00+07:00', {
+      service: 'DongBoHoSoMC',
+      isUpdating: false,
+      data: [dossierJson(CODE), dossierJson(OTHER)],
+    }),
+    await portal(store, '2024-04-01T08:17:00+07:00', {
+      service: 'DongBoHoSoMC',
+      isUpdating: false,
+      data: [dossierJson(CODE), dossierJson(OTHER)],
+    }),
     await portal(store, '2024-04-01T10:01:00+07:00', {
       service: 'CapNhatTienDoHoSoMC',
       data: [
-        { MaHoSo: CODE, NguoiXuLy: 'Trần Văn An', ChucDanh: 'Công chức', ThoiDiemXuLy: '20240401081500', PhongBanXuLy: 'Một cửa', NoiDungXuLy: 'Tiếp nhận', TrangThai: 2 },
-        { MaHoSo: CODE, NguoiXuLy: 'Lê Thị Bình', ChucDanh: 'Công chức', ThoiDiemXuLy: '20240401100000', PhongBanXuLy: 'Tư pháp', NoiDungXuLy: 'Thụ lý', TrangThai: 4 },
+        {
+          MaHoSo: CODE,
+          NguoiXuLy: 'Trần Văn An',
+          ChucDanh: 'Công chức',
+          ThoiDiemXuLy: '20240401081500',
+          PhongBanXuLy: 'Một cửa',
+          NoiDungXuLy: 'Tiếp nhận',
+          TrangThai: 2,
+        },
+        {
+          MaHoSo: CODE,
+          NguoiXuLy: 'Lê Thị Bình',
+          ChucDanh: 'Công chức',
+          ThoiDiemXuLy: '20240401100000',
+          PhongBanXuLy: 'Tư pháp',
+          NoiDungXuLy: 'Thụ lý',
+          TrangThai: 4,
+        },
         { MaHoSo: OTHER, ThoiDiemXuLy: '20240401100000', TrangThai: 4 },
       ],
     }),
     await paygov(store, '2024-04-01T10:05:00+07:00', {
-      LoaiBanTin: 'XacNhanThanhToan', MaLoi: '00', MaDoiTac: 'UBNDBINHAN', MaThamChieu: `dvc${KEY}20240401100200`, SoTien: 16000,
-      MaTienTe: 'VND', MaGiaoDich: 'PG240401000123', MaNganHang: 'VCB', ThoiGianGD: '20240401100400', ThongTinGiaoDich: 'Le phi khai sinh',
+      LoaiBanTin: 'XacNhanThanhToan',
+      MaLoi: '00',
+      MaDoiTac: 'UBNDBINHAN',
+      MaThamChieu: `dvc${KEY}20240401100200`,
+      SoTien: 16000,
+      MaTienTe: 'VND',
+      MaGiaoDich: 'PG240401000123',
+      MaNganHang: 'VCB',
+      ThoiGianGD: '20240401100400',
+      ThongTinGiaoDich: 'Le phi khai sinh',
     }),
     await vnpay(store, '2024-04-01T10:06:00+07:00', {
-      vnp_TmnCode: 'BINHAN01', vnp_Amount: '1600000', vnp_BankCode: 'NCB', vnp_BankTranNo: '', vnp_CardType: 'ATM', vnp_PayDate: '20240401100600',
-      vnp_OrderInfo: 'Thanh toan le phi', vnp_TxnRef: `${CODE}_1`, vnp_TransactionNo: '14000001', vnp_ResponseCode: '24', vnp_TransactionStatus: '02',
+      vnp_TmnCode: 'BINHAN01',
+      vnp_Amount: '1600000',
+      vnp_BankCode: 'NCB',
+      vnp_BankTranNo: '',
+      vnp_CardType: 'ATM',
+      vnp_PayDate: '20240401100600',
+      vnp_OrderInfo: 'Thanh toan le phi',
+      vnp_TxnRef: `${CODE}_1`,
+      vnp_TransactionNo: '14000001',
+      vnp_ResponseCode: '24',
+      vnp_TransactionStatus: '02',
     }),
-    await portal(store, '2024-04-02T10:01:00+07:00', { service: 'DongBoHoSoMC', data: [dossierJson(CODE, { TrangThaiHoSo: 4, NgayCapNhat: '20240402100000' })] }),
-    await postal(store, '2024-04-02T11:00:00+07:00', { eventId: 'VNP-2', trackingNumber: tracking, MaHoSo: CODE, type: 'DELIVERED_TO_AGENCY', occurredAt: '2024-04-02T10:50:00+07:00', postOffice: 'Bưu cục Bình An' }),
+    await portal(store, '2024-04-02T10:01:00+07:00', {
+      service: 'DongBoHoSoMC',
+      data: [dossierJson(CODE, { TrangThaiHoSo: 4, NgayCapNhat: '20240402100000' })],
+    }),
+    await postal(store, '2024-04-02T11:00:00+07:00', {
+      eventId: 'VNP-2',
+      trackingNumber: tracking,
+      MaHoSo: CODE,
+      type: 'DELIVERED_TO_AGENCY',
+      occurredAt: '2024-04-02T10:50:00+07:00',
+      postOffice: 'Bưu cục Bình An',
+    }),
   ];
   // Every delivery taken: a failing one would make the test prove nothing.
   expect(answers.map((a) => a.statusCode)).toEqual(answers.map(() => 200));
   expect(parseBody(answers[4])).toMatchObject({ MaLoi: '00' });
   expect(parseBody(answers[5])).toMatchObject({ RspCode: '00' });
   // The scan's work: the overdue alert went out for the current due date.
-  const marked = await store.markAlerted(KEY, '20240402100000', 'overdue', { dueAt: '2024-04-03T17:00:00+07:00', at: '2024-04-04T08:00:00+07:00' });
+  const marked = await store.markAlerted(KEY, '20240402100000', 'overdue', {
+    dueAt: '2024-04-03T17:00:00+07:00',
+    at: '2024-04-04T08:00:00+07:00',
+  });
   expect(marked).toBe(true);
 }
 
@@ -191,7 +251,9 @@ describe('rebuildDossier', () => {
     const before = await view(store);
     const otherBefore = await view(store, OTHER);
     await stripToMarks(tableName);
-    await dynamo.client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: `D#${KEY}` }, sk: { S: 'S#20240401100000#4' } } }));
+    await dynamo.client.send(
+      new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: `D#${KEY}` }, sk: { S: 'S#20240401100000#4' } } }),
+    );
     expect(await view(store)).toBe(404);
     const lines: string[] = [];
 
@@ -199,7 +261,15 @@ describe('rebuildDossier', () => {
     const result = await rebuildDossier({ store, raw, code: CODE, now: () => NOW, log: (l) => lines.push(l) });
 
     // Assess
-    expect(result).toMatchObject({ key: KEY, from: '2024-03-29', to: '2024-04-05', written: true, verified: true, refused: null, unreadable: [] });
+    expect(result).toMatchObject({
+      key: KEY,
+      from: '2024-03-29',
+      to: '2024-04-05',
+      written: true,
+      verified: true,
+      refused: null,
+      unreadable: [],
+    });
     expect(result.messagesRead).toBe(8);
     expect(result.diff).toMatchObject({
       record: { stored: null, rebuilt: { version: '20240402100000', status: 4 }, change: 'added' },
@@ -262,7 +332,20 @@ describe('rebuildDossier', () => {
         ExpressionAttributeNames: { '#r': 'rec', '#s': 'status', '#p': 'P#paygov#BOGUS' },
         ExpressionAttributeValues: {
           ':s': { N: '10' },
-          ':p': { M: { source: { S: 'paygov' }, txId: { S: 'BOGUS' }, key: { S: KEY }, code: { NULL: true }, amount: { N: '1' }, success: { BOOL: true }, resultCode: { S: '00' }, at: { S: '2024-04-01T10:00:00+07:00' }, bank: { NULL: true }, reference: { S: 'x' } } },
+          ':p': {
+            M: {
+              source: { S: 'paygov' },
+              txId: { S: 'BOGUS' },
+              key: { S: KEY },
+              code: { NULL: true },
+              amount: { N: '1' },
+              success: { BOOL: true },
+              resultCode: { S: '00' },
+              at: { S: '2024-04-01T10:00:00+07:00' },
+              bank: { NULL: true },
+              reference: { S: 'x' },
+            },
+          },
         },
       }),
     );
@@ -276,7 +359,10 @@ describe('rebuildDossier', () => {
     const forced = await rebuildDossier({ store, raw, code: CODE, now: () => NOW, force: true });
 
     // Assess
-    expect(dry.diff).toMatchObject({ record: { stored: { status: 10 }, rebuilt: { status: 4 }, change: 'changed' }, payments: { removed: ['paygov#BOGUS'] } });
+    expect(dry.diff).toMatchObject({
+      record: { stored: { status: 10 }, rebuilt: { status: 4 }, change: 'changed' },
+      payments: { removed: ['paygov#BOGUS'] },
+    });
     expect(dry.diff!.losses).toEqual(['payment paygov#BOGUS']);
     expect(dry.written).toBe(false);
     expect(afterDry).toEqual(corrupted);
@@ -305,7 +391,10 @@ describe('rebuildDossier', () => {
     const { store, raw } = await world();
     await deliverWeek(store);
     await store.saveRaw({
-      source: 'portal', deliveryId: 'req-broken', receivedAt: '2024-04-03T09:00:00+07:00', headers: {},
+      source: 'portal',
+      deliveryId: 'req-broken',
+      receivedAt: '2024-04-03T09:00:00+07:00',
+      headers: {},
       body: Buffer.from(`{"service":"DongBoHoSoMC","data":[{"MaHoSo":"${CODE}"`),
     });
 
@@ -338,7 +427,13 @@ describe('DynamoRawLog', () => {
     const { store, raw } = await world();
     // Random bytes hardly compress: over 300 KB gzipped, so the store cuts it into two chunks.
     const big = Buffer.from(randomBytes(400 * 1024).toString('base64'));
-    await store.saveRaw({ source: 'portal', deliveryId: 'req-big', receivedAt: '2024-04-01T08:00:00+07:00', body: big, headers: { 'content-type': 'application/json' } });
+    await store.saveRaw({
+      source: 'portal',
+      deliveryId: 'req-big',
+      receivedAt: '2024-04-01T08:00:00+07:00',
+      body: big,
+      headers: { 'content-type': 'application/json' },
+    });
 
     // Act
     const read = [];
@@ -346,27 +441,61 @@ describe('DynamoRawLog', () => {
 
     // Assess
     expect(read).toHaveLength(1);
-    expect(read[0]).toMatchObject({ ok: true, message: { source: 'portal', deliveryId: 'req-big', headers: { 'content-type': 'application/json' } } });
+    expect(read[0]).toMatchObject({
+      ok: true,
+      message: { source: 'portal', deliveryId: 'req-big', headers: { 'content-type': 'application/json' } },
+    });
     expect(read[0].ok && read[0].message.body.equals(big)).toBe(true);
   });
 
   it('re-parses PayGov and VNPay messages without their secrets', () => {
     // Prepare
     const fields = {
-      LoaiBanTin: 'XacNhanThanhToan', MaLoi: '00', MaDoiTac: 'UBNDBINHAN', MaThamChieu: `dvc${KEY}20240401100200`, SoTien: '16000',
-      MaTienTe: 'VND', MaGiaoDich: 'PG1', MaNganHang: 'VCB', ThoiGianGD: '20240401100400', ThongTinGiaoDich: 'x',
+      LoaiBanTin: 'XacNhanThanhToan',
+      MaLoi: '00',
+      MaDoiTac: 'UBNDBINHAN',
+      MaThamChieu: `dvc${KEY}20240401100200`,
+      SoTien: '16000',
+      MaTienTe: 'VND',
+      MaGiaoDich: 'PG1',
+      MaNganHang: 'VCB',
+      ThoiGianGD: '20240401100400',
+      ThongTinGiaoDich: 'x',
     };
     const paygovBody = JSON.stringify({ ...fields, MaXacThuc: paygovChecksum(fields, 'a-secret-rotated-out-long-ago') });
-    const vnpayQuery = vnpaySign({ vnp_Amount: '1600000', vnp_PayDate: '20240401100600', vnp_TxnRef: `${CODE}_7`, vnp_ResponseCode: '00', vnp_TransactionStatus: '00', vnp_TransactionNo: '9' }, 'another-old-secret');
-    const message = (source: string, body: string) => ({ source, deliveryId: 'd', receivedAt: '2024-04-01T10:05:00+07:00', headers: {}, body: Buffer.from(body) });
+    const vnpayQuery = vnpaySign(
+      {
+        vnp_Amount: '1600000',
+        vnp_PayDate: '20240401100600',
+        vnp_TxnRef: `${CODE}_7`,
+        vnp_ResponseCode: '00',
+        vnp_TransactionStatus: '00',
+        vnp_TransactionNo: '9',
+      },
+      'another-old-secret',
+    );
+    const message = (source: string, body: string) => ({
+      source,
+      deliveryId: 'd',
+      receivedAt: '2024-04-01T10:05:00+07:00',
+      headers: {},
+      body: Buffer.from(body),
+    });
 
     // Act
     const pg = rawEvents(message('paygov', paygovBody));
     const vp = rawEvents(message('vnpay', vnpayQuery));
 
     // Assess
-    expect(pg).toEqual([{ kind: 'payment', payment: expect.objectContaining({ source: 'paygov', txId: 'PG1', key: KEY, amount: 16000, success: true }) }]);
-    expect(vp).toEqual([{ kind: 'payment', payment: expect.objectContaining({ source: 'vnpay', txId: `${CODE}_7`, key: KEY, code: CODE, amount: 16000, success: true }) }]);
+    expect(pg).toEqual([
+      { kind: 'payment', payment: expect.objectContaining({ source: 'paygov', txId: 'PG1', key: KEY, amount: 16000, success: true }) },
+    ]);
+    expect(vp).toEqual([
+      {
+        kind: 'payment',
+        payment: expect.objectContaining({ source: 'vnpay', txId: `${CODE}_7`, key: KEY, code: CODE, amount: 16000, success: true }),
+      },
+    ]);
   });
 });
 
@@ -377,8 +506,14 @@ describe('the command line', () => {
     const aws = parseArgs([CODE, '--table', 'MotcuaStateful-Table', '--since=2024-03-01', '--force'], {});
 
     // Assess
-    expect(local).toEqual({ kind: 'run', args: { code: CODE, table: 'motcua-local', endpoint: 'http://127.0.0.1:8123', since: null, dryRun: true, force: false } });
-    expect(aws).toEqual({ kind: 'run', args: { code: CODE, table: 'MotcuaStateful-Table', endpoint: null, since: '2024-03-01', dryRun: false, force: true } });
+    expect(local).toEqual({
+      kind: 'run',
+      args: { code: CODE, table: 'motcua-local', endpoint: 'http://127.0.0.1:8123', since: null, dryRun: true, force: false },
+    });
+    expect(aws).toEqual({
+      kind: 'run',
+      args: { code: CODE, table: 'MotcuaStateful-Table', endpoint: null, since: '2024-03-01', dryRun: false, force: true },
+    });
     expect(parseArgs([], {}).kind).toBe('error');
     expect(parseArgs(['000000012H572404010003'], {}).kind).toBe('error'); // no date to start from
   });
@@ -392,7 +527,13 @@ describe('the command line', () => {
     const out: string[] = [];
 
     // Act
-    const code = await main([CODE, '--table', tableName, '--endpoint', dynamo.endpoint], { AWS_REGION: 'ap-southeast-1' }, (l) => out.push(l), (l) => out.push(l), () => NOW);
+    const code = await main(
+      [CODE, '--table', tableName, '--endpoint', dynamo.endpoint],
+      { AWS_REGION: 'ap-southeast-1' },
+      (l) => out.push(l),
+      (l) => out.push(l),
+      () => NOW,
+    );
 
     // Assess
     expect(code).toBe(0);

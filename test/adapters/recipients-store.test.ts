@@ -40,7 +40,12 @@ function file(name: string, content: string): string {
 async function run(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { AWS_REGION: 'ap-southeast-1' }, (l) => out.push(l), (l) => err.push(l));
+  const code = await main(
+    argv,
+    { AWS_REGION: 'ap-southeast-1' },
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -23,7 +23,9 @@ afterAll(async () => {
 
 /** Bodies shaped like the alert queue's, each one different. */
 const bodies = (n: number) =>
-  Array.from({ length: n }, (_, i) => JSON.stringify({ v: 1, type: 'flush', runId: `20240405090000-${String(i).padStart(8, '0')}`, force: i % 2 === 0 }));
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ v: 1, type: 'flush', runId: `20240405090000-${String(i).padStart(8, '0')}`, force: i % 2 === 0 }),
+  );
 
 /** Puts messages straight into the dead-letter queue, as the redrive would have. */
 async function fillDlq(items: string[]): Promise<void> {
@@ -46,7 +48,13 @@ async function drain(url: string): Promise<Message[]> {
   const out: Message[] = [];
   for (;;) {
     const page = await sqs.client.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 60,
+        MessageAttributeNames: ['All'],
+      }),
     );
     if (!page.Messages?.length) return out;
     out.push(...page.Messages);
@@ -56,7 +64,10 @@ async function drain(url: string): Promise<Message[]> {
 /** Messages in a queue: visible, and received but not yet deleted. */
 async function counts(url: string): Promise<{ visible: number; inFlight: number }> {
   const out = await sqs.client.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return {
     visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? NaN),
@@ -91,7 +102,13 @@ describe('replayDlq', () => {
     const lines: string[] = [];
 
     // Act
-    const result = await replayDlq({ client: sqs.client, dlqUrl: sqs.alertsDlq.url, targetUrl: sqs.alerts.url, dryRun: true, log: (l) => lines.push(l) });
+    const result = await replayDlq({
+      client: sqs.client,
+      dlqUrl: sqs.alertsDlq.url,
+      targetUrl: sqs.alerts.url,
+      dryRun: true,
+      log: (l) => lines.push(l),
+    });
 
     // Assess
     expect(result).toEqual({ moved: 12, failed: 0, notDeleted: 0, dryRun: true });

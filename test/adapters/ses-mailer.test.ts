@@ -49,7 +49,11 @@ describe('formatSender', () => {
     ['a bare address', 'motcua@binhan.local', 'motcua@binhan.local'],
     ['an ASCII display name', 'Mot cua <motcua@binhan.local>', '"Mot cua" <motcua@binhan.local>'],
     ['a quoted ASCII name with a quote inside', '"Ward \\"A\\"" <motcua@binhan.local>', '"Ward \\"A\\"" <motcua@binhan.local>'],
-    ['a Vietnamese display name', '"Bộ phận Một cửa phường Bình An" <motcua@binhan.local>', '=?UTF-8?B?QuG7mSBwaOG6rW4gTeG7mXQgY+G7rWEgcGjGsOG7nW5nIELDrG5oIEFu?= <motcua@binhan.local>'],
+    [
+      'a Vietnamese display name',
+      '"Bộ phận Một cửa phường Bình An" <motcua@binhan.local>',
+      '=?UTF-8?B?QuG7mSBwaOG6rW4gTeG7mXQgY+G7rWEgcGjGsOG7nW5nIELDrG5oIEFu?= <motcua@binhan.local>',
+    ],
   ])('writes %s as SES wants it', (_what, input, expected) => {
     // Act
     const out = formatSender(input);

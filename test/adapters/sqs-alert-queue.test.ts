@@ -4,7 +4,13 @@
  * message to the dead-letter queue after maxReceiveCount (5) receives.
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { encodeQueueMessage, parseQueueMessage, queueUrlFromArn, releaseNow, SqsAlertQueue } from '../../functions/adapters/sqs-alert-queue';
+import {
+  encodeQueueMessage,
+  parseQueueMessage,
+  queueUrlFromArn,
+  releaseNow,
+  SqsAlertQueue,
+} from '../../functions/adapters/sqs-alert-queue';
 import type { AlertQueueMessage } from '../../functions/core/ports';
 import { CREDENTIALS, startSqs, type SqsEmulator } from '../../infra/local/emulators';
 import { alert } from '../unit/alert-fakes';
@@ -27,7 +33,15 @@ afterAll(async () => {
 async function receiveAll(url: string, count: number, visibility = 30): Promise<Message[]> {
   const out: Message[] = [];
   while (out.length < count) {
-    const page = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: visibility, MessageSystemAttributeNames: ['All'] }));
+    const page = await sqs.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: visibility,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
     if (!page.Messages?.length) break;
     out.push(...page.Messages);
   }
@@ -39,10 +53,13 @@ describe('SqsAlertQueue', () => {
     // Prepare
     const queue = new SqsAlertQueue(sqs.client, sqs.alerts.url);
     const messages: AlertQueueMessage[] = [
-      ...Array.from({ length: 22 }, (_, i): AlertQueueMessage => ({
-        kind: 'alert',
-        alert: alert({ code: `000.00.12.H57-240401-${String(i + 1).padStart(4, '0')}`, unit: i % 2 ? null : 'Bộ phận Một cửa' }),
-      })),
+      ...Array.from(
+        { length: 22 },
+        (_, i): AlertQueueMessage => ({
+          kind: 'alert',
+          alert: alert({ code: `000.00.12.H57-240401-${String(i + 1).padStart(4, '0')}`, unit: i % 2 ? null : 'Bộ phận Một cửa' }),
+        }),
+      ),
       { kind: 'flush', runId: alert().runId, force: true },
     ];
 
@@ -67,13 +84,32 @@ describe('SqsAlertQueue', () => {
 
     // Assess
     expect(Object.keys(body).sort()).toEqual(
-      ['DonViXuLy', 'MaHoSo', 'MaLinhVuc', 'TenLinhVuc', 'TenTTHC', 'dueAt', 'level', 'receivedAt', 'runId', 'type', 'v', 'workingDaysOverdue'].sort(),
+      [
+        'DonViXuLy',
+        'MaHoSo',
+        'MaLinhVuc',
+        'TenLinhVuc',
+        'TenTTHC',
+        'dueAt',
+        'level',
+        'receivedAt',
+        'runId',
+        'type',
+        'v',
+        'workingDaysOverdue',
+      ].sort(),
     );
   });
 
   it('reports every message as unsent, with the error, when SQS cannot be reached', async () => {
     // Prepare
-    const dead = new SQSClient({ region: 'ap-southeast-1', endpoint: 'http://127.0.0.1:9', credentials: CREDENTIALS, useQueueUrlAsEndpoint: false, maxAttempts: 1 });
+    const dead = new SQSClient({
+      region: 'ap-southeast-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: CREDENTIALS,
+      useQueueUrlAsEndpoint: false,
+      maxAttempts: 1,
+    });
     const queue = new SqsAlertQueue(dead, sqs.alerts.url);
     const messages: AlertQueueMessage[] = Array.from({ length: 12 }, () => ({ kind: 'alert', alert: alert() }));
 
@@ -104,7 +140,12 @@ describe('SqsAlertQueue', () => {
     // Assess
     expect(counts).toEqual([1, 2, 3, 4, 5]);
     expect(dlq.map((m) => m.Body)).toEqual(['garbage']);
-    const left = await sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs.alerts.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const left = await sqs.client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: sqs.alerts.url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
     expect(left.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
   });
 

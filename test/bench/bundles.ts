@@ -19,7 +19,10 @@ function medianRun(args: string[]): number {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    execFileSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS, TABLE_NAME: 'bench', AWS_REGION: 'ap-southeast-1' } });
+    execFileSync(process.execPath, args, {
+      stdio: 'ignore',
+      env: { ...process.env, NODE_OPTIONS, TABLE_NAME: 'bench', AWS_REGION: 'ap-southeast-1' },
+    });
     times.push(performance.now() - t0);
   }
   return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
@@ -27,7 +30,9 @@ function medianRun(args: string[]): number {
 
 /** Prints the bundle bench. */
 export async function benchBundles(): Promise<void> {
-  console.log(`\n## Lambda bundles (as deployed: infra/constructs/bundling.ts; load time = median of ${RUNS} Node starts, NODE_OPTIONS=${NODE_OPTIONS})`);
+  console.log(
+    `\n## Lambda bundles (as deployed: infra/constructs/bundling.ts; load time = median of ${RUNS} Node starts, NODE_OPTIONS=${NODE_OPTIONS})`,
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'motcua-bundles-'));
   try {
     const names = [...new Set([...ROUTES.map((r) => r.handler), ...Object.values(BACKGROUND)])];

@@ -71,13 +71,22 @@ export async function benchReport(): Promise<void> {
     };
     await ask('2023-01-01', '2023-01-31'); // warm-up
     const whole = await ask('2023-01-01', '2024-03-31');
-    console.log(`report 01/01/2023–31/03/2024: ${whole.ms.toFixed(0)} ms, ${whole.read} items read for ${whole.inPeriod} dossiers received in the period (ratio ${(whole.read / whole.inPeriod).toFixed(2)})`);
-    console.log(`  received ${whole.body.received.total} (online ${whole.body.received.byChannel.online}, direct ${whole.body.received.byChannel.direct}); expected ${expected.whole.received.total}`);
+    console.log(
+      `report 01/01/2023–31/03/2024: ${whole.ms.toFixed(0)} ms, ${whole.read} items read for ${whole.inPeriod} dossiers received in the period (ratio ${(whole.read / whole.inPeriod).toFixed(2)})`,
+    );
+    console.log(
+      `  received ${whole.body.received.total} (online ${whole.body.received.byChannel.online}, direct ${whole.body.received.byChannel.direct}); expected ${expected.whole.received.total}`,
+    );
     const y2023 = await ask('2023-01-01', '2023-12-31');
     const q1 = await ask('2024-01-01', '2024-03-31');
-    for (const [name, r] of [['2023', y2023], ['Q1 2024', q1]] as const) {
+    for (const [name, r] of [
+      ['2023', y2023],
+      ['Q1 2024', q1],
+    ] as const) {
       const p = r.body.payments;
-      console.log(`report ${name}: ${r.ms.toFixed(0)} ms, ${r.read} items read; ${p.paidOnline}/${p.dossiersWithFees} paid online (${(p.onlineRate * 100).toFixed(1)}%), ${p.amountVnd.toLocaleString('vi-VN')} VND`);
+      console.log(
+        `report ${name}: ${r.ms.toFixed(0)} ms, ${r.read} items read; ${p.paidOnline}/${p.dossiersWithFees} paid online (${(p.onlineRate * 100).toFixed(1)}%), ${p.amountVnd.toLocaleString('vi-VN')} VND`,
+      );
     }
   } finally {
     await dynamo.stop();

@@ -36,11 +36,22 @@ export function sampleRecord(i: number, over: Record<string, unknown> = {}): Rec
   const date = `2024${String(1 + (Math.floor(i / 28) % 12)).padStart(2, '0')}${String(day).padStart(2, '0')}`;
   return {
     MaHoSo: `000.00.12.H57-${date.slice(2)}-${String(i).padStart(6, '0')}`,
-    MaTTHC: '1.002407', TenTTHC: 'Thủ tục cấp bản sao trích lục hộ tịch', MaLinhVuc: 'HT', TenLinhVuc: 'Hộ tịch',
-    KenhThucHien: 2, ChuHoSo: 'Nguyễn Thị Hồng Nhung', SoGiayToChuHoSo: '074190001234', SoDienThoai: '0912345678',
-    TrichYeuHoSo: 'Cấp bản sao trích lục khai sinh', NgayTiepNhan: `${date}081500`, NgayHenTra: `${date}170000`,
-    TrangThaiHoSo: 2, NgayCapNhat: `${date}081500`, DonViXuLy: 'UBND phường Bình An - Công chức Tư pháp - Hộ tịch',
-    HinhThuc: 0, DuocThanhToanTrucTuyen: 1,
+    MaTTHC: '1.002407',
+    TenTTHC: 'Thủ tục cấp bản sao trích lục hộ tịch',
+    MaLinhVuc: 'HT',
+    TenLinhVuc: 'Hộ tịch',
+    KenhThucHien: 2,
+    ChuHoSo: 'Nguyễn Thị Hồng Nhung',
+    SoGiayToChuHoSo: '074190001234',
+    SoDienThoai: '0912345678',
+    TrichYeuHoSo: 'Cấp bản sao trích lục khai sinh',
+    NgayTiepNhan: `${date}081500`,
+    NgayHenTra: `${date}170000`,
+    TrangThaiHoSo: 2,
+    NgayCapNhat: `${date}081500`,
+    DonViXuLy: 'UBND phường Bình An - Công chức Tư pháp - Hộ tịch',
+    HinhThuc: 0,
+    DuocThanhToanTrucTuyen: 1,
     DanhSachLePhi: [{ TenPhiLePhi: 'Phí cấp bản sao trích lục', MaPhiLePhi: 'PHI.HT.08', Gia: 8000 }],
     ...over,
   };
@@ -49,9 +60,11 @@ export function sampleRecord(i: number, over: Record<string, unknown> = {}): Rec
 /** Runs `fn` over `n` indexes with `limit` in flight. */
 async function pool(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -61,7 +74,8 @@ async function benchIngest(): Promise<void> {
   const stack = await startStack();
   try {
     const batches = Array.from({ length: RECORDS / BATCH }, (_, b) => ({
-      service: 'DongBoHoSoMC', isUpdating: false,
+      service: 'DongBoHoSoMC',
+      isUpdating: false,
       data: Array.from({ length: BATCH }, (_, j) => sampleRecord(b * BATCH + j)),
     }));
     // Warm the stack (handler modules, SDK clients) outside the timing.
@@ -74,11 +88,17 @@ async function benchIngest(): Promise<void> {
     const ingestRate = RECORDS / ((performance.now() - t0) / 1000);
 
     // The same emulator, the same item size, the same writes in flight, straight through the SDK.
-    const client: DynamoDBClient = new DynamoDBClient({ region: 'ap-southeast-1', endpoint: stack.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const client: DynamoDBClient = new DynamoDBClient({
+      region: 'ap-southeast-1',
+      endpoint: stack.dynamodb,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     const item = JSON.stringify(sampleRecord(1));
     t0 = performance.now();
     await pool(RECORDS, WRITES_IN_FLIGHT, async (i) => {
-      await client.send(new PutItemCommand({ TableName: 'motcua-local', Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'A' }, rec: { S: item } } }));
+      await client.send(
+        new PutItemCommand({ TableName: 'motcua-local', Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'A' }, rec: { S: item } } }),
+      );
     });
     const rawRate = RECORDS / ((performance.now() - t0) / 1000);
     client.destroy();
@@ -98,11 +118,16 @@ async function benchIngest(): Promise<void> {
     const n = 1000;
     for (let b = 0; b < n / BATCH; b++) {
       const body = JSON.stringify({ service: 'DongBoHoSoMC', data: Array.from({ length: BATCH }, (_, j) => sampleRecord(b * BATCH + j)) });
-      await handle({ body, isBase64Encoded: false, headers: {}, requestContext: { requestId: `bench-${b}` } } as never, { awsRequestId: `bench-${b}` } as never);
+      await handle(
+        { body, isBase64Encoded: false, headers: {}, requestContext: { requestId: `bench-${b}` } } as never,
+        { awsRequestId: `bench-${b}` } as never,
+      );
     }
     const w = store.writeRequests;
     const requests = w.put + w.update + w.batch;
-    console.log(`DynamoDB write requests per record: ${fmt(requests / n, 2)} (PutItem ${w.put}, UpdateItem ${w.update}, BatchWriteItem ${w.batch} for ${n} records)`);
+    console.log(
+      `DynamoDB write requests per record: ${fmt(requests / n, 2)} (PutItem ${w.put}, UpdateItem ${w.update}, BatchWriteItem ${w.batch} for ${n} records)`,
+    );
     console.log(`consumed write units per record: ${fmt(store.consumedWriteUnits / n, 2)}`);
   } finally {
     await dynamo.stop();
@@ -113,7 +138,12 @@ async function main(): Promise<void> {
   const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const want = (s: string) => picked.length === 0 || picked.includes(s);
   console.log(`# motcua bench, ${new Date().toISOString()}`);
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (want('ingest')) await benchIngest();
   if (want('report')) await benchReport();
   if (want('scan')) await benchScan();

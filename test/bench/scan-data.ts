@@ -112,7 +112,10 @@ export function dossierRecord(seq: number, category: Category, status: Status): 
       break;
     case 'soon':
       // Between the clock and the horizon: Thursday 10:00–17:00 or Friday 08:00–17:00.
-      due = r() < 0.4 ? vnWallClock('2024-04-04', 10) + between(r, 0, 7 * 60) * 60_000 : vnWallClock('2024-04-05', 8) + between(r, 0, 9 * 60) * 60_000;
+      due =
+        r() < 0.4
+          ? vnWallClock('2024-04-04', 10) + between(r, 0, 7 * 60) * 60_000
+          : vnWallClock('2024-04-05', 8) + between(r, 0, 9 * 60) * 60_000;
       received = onWeekday(due - between(r, 3, 10) * DAY_MS);
       break;
   }
@@ -123,7 +126,16 @@ export function dossierRecord(seq: number, category: Category, status: Status): 
     closed ? received + between(r, 2, 24 * 12) * 3600_000 : received + between(r, 0, 72) * 3600_000,
   );
   const channel: Channel = pick(r, ['online', 'online', 'online', 'direct', 'direct', 'postal'] as const);
-  const fees = procedure.fee > 0 ? [{ name: `Lệ phí ${procedure.TenTTHC.replace(/^Thủ tục /, '').toLowerCase()}`, code: `LP.${procedure.MaLinhVuc}.01`, amount: procedure.fee }] : [];
+  const fees =
+    procedure.fee > 0
+      ? [
+          {
+            name: `Lệ phí ${procedure.TenTTHC.replace(/^Thủ tục /, '').toLowerCase()}`,
+            code: `LP.${procedure.MaLinhVuc}.01`,
+            amount: procedure.fee,
+          },
+        ]
+      : [];
   const date = toCompact(received);
   const withSupplement = category !== 'closed' && r() < 0.1;
   return {
@@ -153,7 +165,14 @@ export function dossierRecord(seq: number, category: Category, status: Status): 
     fees,
     feeTotal: fees.reduce((s, f) => s + f.amount, 0),
     supplements: withSupplement
-      ? [{ requestedAt: toVnIso(received + DAY_MS), suppliedAt: toVnIso(received + 2 * DAY_MS), previousDueAt: toVnIso(due - DAY_MS), newDueAt: toVnIso(due) }]
+      ? [
+          {
+            requestedAt: toVnIso(received + DAY_MS),
+            suppliedAt: toVnIso(received + 2 * DAY_MS),
+            previousDueAt: toVnIso(due - DAY_MS),
+            newDueAt: toVnIso(due),
+          },
+        ]
       : [],
     onlinePayable: fees.length > 0,
     digitised: r() < 0.7,

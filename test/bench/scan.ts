@@ -25,7 +25,15 @@ import { effectiveDueAt } from '../../functions/core/overdue';
 import type { OfferedRecord } from '../../functions/core/ports';
 import { newRunId, runOverdueScan, type ScanResult } from '../../functions/core/scan';
 import type { Status } from '../../functions/core/types';
-import { CREDENTIALS, ensureTable, sqsClient, startDynamo, startSqs, type DynamoEmulator, type SqsEmulator } from '../../infra/local/emulators';
+import {
+  CREDENTIALS,
+  ensureTable,
+  sqsClient,
+  startDynamo,
+  startSqs,
+  type DynamoEmulator,
+  type SqsEmulator,
+} from '../../infra/local/emulators';
 import { REGION } from '../../infra/local/settings';
 import { categoryOf, dossierRecord, SCAN_CLOCK, type Category } from './scan-data';
 
@@ -92,9 +100,11 @@ function tallied<C extends DynamoDBClient | SQSClient>(client: C, tally: Tally):
 /** Runs `fn` over `n` indexes with `limit` in flight. */
 async function pool(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 /** Time spent awaiting each port method during a scan (the scan awaits them one at a time). */
@@ -170,26 +180,39 @@ export async function benchScan(opts: ScanBenchOptions = {}): Promise<void> {
     await ensureTable(dynamo.client, TABLE_NAME);
 
     const dynamoClient = () => {
-      const c = new DynamoDBClient({ region: REGION, endpoint: dynamo!.endpoint, credentials: CREDENTIALS, maxAttempts: 3, requestHandler: { httpAgent: agent } });
+      const c = new DynamoDBClient({
+        region: REGION,
+        endpoint: dynamo!.endpoint,
+        credentials: CREDENTIALS,
+        maxAttempts: 3,
+        requestHandler: { httpAgent: agent },
+      });
       clients.push(c);
       return c;
     };
     const storeTally = new Tally();
     const ledgerTally = new Tally();
     const queueTally = new Tally();
-    const store = new DynamoDossierStore({ client: tallied(dynamoClient(), storeTally), tableName: TABLE_NAME, dueAt: (r) => effectiveDueAt(r) });
+    const store = new DynamoDossierStore({
+      client: tallied(dynamoClient(), storeTally),
+      tableName: TABLE_NAME,
+      dueAt: (r) => effectiveDueAt(r),
+    });
     const ledger = new DynamoAlertLedger(tallied(dynamoClient(), ledgerTally), TABLE_NAME);
     const queueClient = tallied(sqsClient(sqs.endpoint), queueTally);
     clients.push(queueClient);
     const queue = new SqsAlertQueue(queueClient, sqs.alerts.url);
     const queueDepth = async () => {
-      const out = await sqs!.client.send(new GetQueueAttributesCommand({ QueueUrl: sqs!.alerts.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      const out = await sqs!.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: sqs!.alerts.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
       return Number(out.Attributes?.ApproximateNumberOfMessages ?? NaN);
     };
 
     // ---- Populate: `batch` records per offerRecords call, `callsInFlight` calls at once ----
     const counts = new Map<string, number>();
-    const count = (category: Category, status: Status) => counts.set(`${category} ${status}`, (counts.get(`${category} ${status}`) ?? 0) + 1);
+    const count = (category: Category, status: Status) =>
+      counts.set(`${category} ${status}`, (counts.get(`${category} ${status}`) ?? 0) + 1);
     let applied = 0;
     let done = 0;
     let tenth = 1;
@@ -216,7 +239,10 @@ export async function benchScan(opts: ScanBenchOptions = {}): Promise<void> {
     const w = store.writeRequests;
     console.log(
       `populated through the store in ${loadS.toFixed(1)} s (${fmt(total / loadS)} records/s, ${batch} records per offerRecords call, ${callsInFlight} calls in flight; ` +
-        `${fmt(w.update)} UpdateItem, ${fmt(w.put)} PutItem, ${fmt(w.batch)} BatchWriteItem; load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`,
+        `${fmt(w.update)} UpdateItem, ${fmt(w.put)} PutItem, ${fmt(w.batch)} BatchWriteItem; load average now ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')})`,
     );
     console.log(
       `  closed ${fmt(n('closed', [3, 7, 9, 10]))} (status 10: ${fmt(n('closed', [10]))}, 9: ${fmt(n('closed', [9]))}, 3: ${fmt(n('closed', [3]))}, 7: ${fmt(n('closed', [7]))}); ` +
@@ -230,10 +256,20 @@ export async function benchScan(opts: ScanBenchOptions = {}): Promise<void> {
     await queueClient.send(new GetQueueAttributesCommand({ QueueUrl: sqs.alerts.url, AttributeNames: ['QueueArn'] }));
 
     let times = new PortTimes();
-    const ports = { store: timed(store, 'store', () => times), ledger: timed(ledger, 'ledger', () => times), queue: timed(queue, 'queue', () => times) };
+    const ports = {
+      store: timed(store, 'store', () => times),
+      ledger: timed(ledger, 'ledger', () => times),
+      queue: timed(queue, 'queue', () => times),
+    };
     const scan = async () => {
       times = new PortTimes();
-      const before = { index: store.itemsRead, store: storeTally.snapshot(), ledger: ledgerTally.snapshot(), queue: queueTally.snapshot(), writes: { ...store.writeRequests } };
+      const before = {
+        index: store.itemsRead,
+        store: storeTally.snapshot(),
+        ledger: ledgerTally.snapshot(),
+        queue: queueTally.snapshot(),
+        writes: { ...store.writeRequests },
+      };
       const started = performance.now();
       const result: ScanResult = await runOverdueScan({ ...ports, now: SCAN_CLOCK, runId: newRunId(SCAN_CLOCK) });
       const ms = performance.now() - started;
@@ -278,9 +314,14 @@ export async function benchScan(opts: ScanBenchOptions = {}): Promise<void> {
 
     // ---- Addendum: due-soon dossiers, parked until they are overdue ----
     if (dueSoon > 0) {
-      const soon: OfferedRecord[] = Array.from({ length: dueSoon }, (_, j) => ({ record: dossierRecord(total + j + 1, 'soon', j % 2 ? 4 : 2), raw: null }));
+      const soon: OfferedRecord[] = Array.from({ length: dueSoon }, (_, j) => ({
+        record: dossierRecord(total + j + 1, 'soon', j % 2 ? 4 : 2),
+        raw: null,
+      }));
       await store.offerRecords(soon);
-      console.log(`addendum: ${dueSoon} due-soon dossiers added (status 2/4, due by the horizon ${dueSoonHorizon(SCAN_CLOCK)}), same clock`);
+      console.log(
+        `addendum: ${dueSoon} due-soon dossiers added (status 2/4, due by the horizon ${dueSoonHorizon(SCAN_CLOCK)}), same clock`,
+      );
       const third = await scan();
       console.log(
         `  scan: ${third.ms.toFixed(0)} ms, ${readText(third)}, ${fmt(third.result.flagged)} flagged (due soon), ${fmt(third.result.alertsQueued)} queued, ` +

@@ -24,7 +24,16 @@ import { newRunId, runOverdueScan } from '../../functions/core/scan';
 import { alertNotifier } from '../../functions/handlers/alert-notifier';
 import { dailyDigest } from '../../functions/handlers/daily-digest';
 import { deliver } from '../../infra/local/consumers';
-import { CREDENTIALS, sqsClient, startDynamo, startSes, startSqs, type DynamoEmulator, type SesEmulator, type SqsEmulator } from '../../infra/local/emulators';
+import {
+  CREDENTIALS,
+  sqsClient,
+  startDynamo,
+  startSes,
+  startSqs,
+  type DynamoEmulator,
+  type SesEmulator,
+  type SqsEmulator,
+} from '../../infra/local/emulators';
 import type { LambdaHandler } from '../../infra/local/lambda';
 import type { Log } from '../../infra/local/log';
 import { ensureTable } from '../../infra/local/table';
@@ -83,7 +92,12 @@ function summary(emails: SesEmail[]): string[] {
 }
 
 async function pushRecords(stack: Stack, data: unknown[]) {
-  const res = await signedPost(stack.api, '/webhooks/portal', { service: 'DongBoHoSoMC', isUpdating: false, data }, LOCAL_SECRETS.PORTAL_SECRET);
+  const res = await signedPost(
+    stack.api,
+    '/webhooks/portal',
+    { service: 'DongBoHoSoMC', isUpdating: false, data },
+    LOCAL_SECRETS.PORTAL_SECRET,
+  );
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -96,10 +110,13 @@ async function scanAt(stack: Stack, now: string) {
 
 /** Waits until the SES store holds `count` emails (a few more would show up too: checked by the caller). */
 function emailsReach(stack: Stack, count: number) {
-  return poll(async () => {
-    const emails = await sesStore(stack.ses);
-    return emails.length >= count ? emails : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 100, what: `${count} emails in the SES store` });
+  return poll(
+    async () => {
+      const emails = await sesStore(stack.ses);
+      return emails.length >= count ? emails : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: `${count} emails in the SES store` },
+  );
 }
 
 describe('overdue alerts on the local stack', () => {
@@ -216,26 +233,35 @@ describe('overdue alerts on the local stack', () => {
     expect(view.body.overdue).toMatchObject({ isOverdue: true, alertedAt: '2024-04-11T09:00:00+07:00' });
   });
 
-  it('moves a malformed message to the dead-letter queue after its 5 receives', async () => {
-    // Prepare
-    const sqs = sqsClient(stack.sqs);
-    const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
-    const alerts = await url('motcua-alerts');
-    const dlq = await url('motcua-alerts-dlq');
+  it(
+    'moves a malformed message to the dead-letter queue after its 5 receives',
+    async () => {
+      // Prepare
+      const sqs = sqsClient(stack.sqs);
+      const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+      const alerts = await url('motcua-alerts');
+      const dlq = await url('motcua-alerts-dlq');
 
-    // Act
-    await sqs.send(new SendMessageCommand({ QueueUrl: alerts, MessageBody: '{"v":1,"type":"alert","MaHoSo":"garbage"}' }));
-    const dead = await poll(async () => {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
-      return out.Messages?.[0];
-    }, { timeoutMs: 60_000, intervalMs: 100, what: 'the malformed message in the DLQ' });
+      // Act
+      await sqs.send(new SendMessageCommand({ QueueUrl: alerts, MessageBody: '{"v":1,"type":"alert","MaHoSo":"garbage"}' }));
+      const dead = await poll(
+        async () => {
+          const out = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: dlq, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+          );
+          return out.Messages?.[0];
+        },
+        { timeoutMs: 60_000, intervalMs: 100, what: 'the malformed message in the DLQ' },
+      );
 
-    // Assess
-    expect(dead.Body).toBe('{"v":1,"type":"alert","MaHoSo":"garbage"}');
-    expect(Number(dead.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(5);
-    expect(stack.logs()).toContain('malformed alert message');
-    sqs.destroy();
-  }, SLOW_MS);
+      // Assess
+      expect(dead.Body).toBe('{"v":1,"type":"alert","MaHoSo":"garbage"}');
+      expect(Number(dead.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(5);
+      expect(stack.logs()).toContain('malformed alert message');
+      sqs.destroy();
+    },
+    SLOW_MS,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -278,7 +304,10 @@ describe('in process on the emulators: an SES outage loses no alert; the daily d
       { record: record({ code: code(2), fieldCode: 'KT', fieldName: 'Kinh tế', dueAt: '2024-04-02T17:00:00+07:00' }), raw: {} },
       { record: record({ code: code(3), fieldCode: 'HT', dueAt: '2024-04-05T10:00:00+07:00' }), raw: {} },
     ]);
-    const added = (n: number, dueAt: string, status: 2 | 9 = 2) => store.offerRecords([{ record: record({ code: code(n), dueAt, status, fieldCode: 'XD', fieldName: 'Xây dựng', unit: null }), raw: {} }]);
+    const added = (n: number, dueAt: string, status: 2 | 9 = 2) =>
+      store.offerRecords([
+        { record: record({ code: code(n), dueAt, status, fieldCode: 'XD', fieldName: 'Xây dựng', unit: null }), raw: {} },
+      ]);
     const ledger = new DynamoAlertLedger(dynamo.client, tableName);
     const queue = new SqsAlertQueue(sqs.client, sqs.alerts.url);
     const scan = (now: string) => runOverdueScan({ store, ledger, queue, now, runId: newRunId(now) });
@@ -289,7 +318,15 @@ describe('in process on the emulators: an SES outage loses no alert; the daily d
 
   /** The stack's consumer step: one receive, the handler, the successes deleted. Visibility 1 s. */
   async function consumeOnce(client: SQSClient, handler: LambdaHandler): Promise<Message[]> {
-    const out = await client.send(new ReceiveMessageCommand({ QueueUrl: sqs.alerts.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 1, MessageSystemAttributeNames: ['All'] }));
+    const out = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: sqs.alerts.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 1,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
     const messages = out.Messages ?? [];
     if (messages.length > 0) await deliver({ client, queue: sqs.alerts, handler, name: 'alert-notifier', log: silent }, messages);
     return messages;
@@ -302,113 +339,160 @@ describe('in process on the emulators: an SES outage loses no alert; the daily d
     `${TUPHAP} [Một cửa] 1 hồ sơ sắp đến hạn: 0003`,
   ];
 
-  it('sends every email exactly once when SES comes back while SQS still retries', async () => {
-    // Prepare
-    const { ledger } = await scannedWard();
-    const during = alertNotifier(() => ({ ledger, mailer: new SesMailer(sesDown, 'motcua@binhan.local'), recipients: RECIPIENTS })) as LambdaHandler;
-    const after = alertNotifier(() => ({ ledger, mailer: new SesMailer(sesUp, 'motcua@binhan.local'), recipients: RECIPIENTS })) as LambdaHandler;
+  it(
+    'sends every email exactly once when SES comes back while SQS still retries',
+    async () => {
+      // Prepare
+      const { ledger } = await scannedWard();
+      const during = alertNotifier(() => ({
+        ledger,
+        mailer: new SesMailer(sesDown, 'motcua@binhan.local'),
+        recipients: RECIPIENTS,
+      })) as LambdaHandler;
+      const after = alertNotifier(() => ({
+        ledger,
+        mailer: new SesMailer(sesUp, 'motcua@binhan.local'),
+        recipients: RECIPIENTS,
+      })) as LambdaHandler;
 
-    // Act: SES is down for the first deliveries…
-    const failedOnce = await poll(async () => {
-      await consumeOnce(sqs.client, during);
-      const stored = await sesStore(ses.endpoint);
-      expect(stored).toEqual([]);
-      return (await ledger.loadRun((await ledger.listOpenRuns())[0].runId)).alerts.length === 3 ? true : undefined;
-    }, { timeoutMs: 30_000, what: 'every alert received during the outage' });
-    // …then back: the messages SQS hands out again are delivered.
-    const emails = await poll(async () => {
-      await consumeOnce(sqs.client, after);
-      const stored = await sesStore(ses.endpoint);
-      return stored.length >= expected.length && (await ledger.listOpenRuns()).length === 0 ? stored : undefined;
-    }, { timeoutMs: 30_000, what: 'the emails after the outage' });
-    // Any copy still on the queue or redelivered later changes nothing.
-    const leftover = await consumeOnce(sqs.client, after);
+      // Act: SES is down for the first deliveries…
+      const failedOnce = await poll(
+        async () => {
+          await consumeOnce(sqs.client, during);
+          const stored = await sesStore(ses.endpoint);
+          expect(stored).toEqual([]);
+          return (await ledger.loadRun((await ledger.listOpenRuns())[0].runId)).alerts.length === 3 ? true : undefined;
+        },
+        { timeoutMs: 30_000, what: 'every alert received during the outage' },
+      );
+      // …then back: the messages SQS hands out again are delivered.
+      const emails = await poll(
+        async () => {
+          await consumeOnce(sqs.client, after);
+          const stored = await sesStore(ses.endpoint);
+          return stored.length >= expected.length && (await ledger.listOpenRuns()).length === 0 ? stored : undefined;
+        },
+        { timeoutMs: 30_000, what: 'the emails after the outage' },
+      );
+      // Any copy still on the queue or redelivered later changes nothing.
+      const leftover = await consumeOnce(sqs.client, after);
 
-    // Assess
-    expect(failedOnce).toBe(true);
-    expect(summary(emails)).toEqual(expected);
-    expect(leftover).toEqual([]);
-    expect(summary(await sesStore(ses.endpoint))).toEqual(expected);
-  }, SLOW_MS);
+      // Assess
+      expect(failedOnce).toBe(true);
+      expect(summary(emails)).toEqual(expected);
+      expect(leftover).toEqual([]);
+      expect(summary(await sesStore(ses.endpoint))).toEqual(expected);
+    },
+    SLOW_MS,
+  );
 
-  it('sends every email exactly once when SES comes back only after the messages died in the DLQ', async () => {
-    // Prepare: the outage outlasts the retries; the messages leave the queue (to the DLQ)
-    const { ledger, scan } = await scannedWard();
-    const during = alertNotifier(() => ({ ledger, mailer: new SesMailer(sesDown, 'motcua@binhan.local'), recipients: RECIPIENTS })) as LambdaHandler;
-    await poll(async () => {
-      await consumeOnce(sqs.client, during);
-      const open = await ledger.listOpenRuns();
-      return open.length === 1 && (await ledger.loadRun(open[0].runId)).alerts.length === 3 ? true : undefined;
-    }, { timeoutMs: 30_000, what: 'every alert received during the outage' });
-    await sqs.client.send(new PurgeQueueCommand({ QueueUrl: sqs.alerts.url }));
-    const after = alertNotifier(() => ({
-      ledger,
-      mailer: new SesMailer(sesUp, 'motcua@binhan.local'),
-      recipients: RECIPIENTS,
-      releaseNow: (_arn: string, handles: string[]) => releaseNow(sqs.client, sqs.alerts.url, handles),
-    })) as LambdaHandler;
+  it(
+    'sends every email exactly once when SES comes back only after the messages died in the DLQ',
+    async () => {
+      // Prepare: the outage outlasts the retries; the messages leave the queue (to the DLQ)
+      const { ledger, scan } = await scannedWard();
+      const during = alertNotifier(() => ({
+        ledger,
+        mailer: new SesMailer(sesDown, 'motcua@binhan.local'),
+        recipients: RECIPIENTS,
+      })) as LambdaHandler;
+      await poll(
+        async () => {
+          await consumeOnce(sqs.client, during);
+          const open = await ledger.listOpenRuns();
+          return open.length === 1 && (await ledger.loadRun(open[0].runId)).alerts.length === 3 ? true : undefined;
+        },
+        { timeoutMs: 30_000, what: 'every alert received during the outage' },
+      );
+      await sqs.client.send(new PurgeQueueCommand({ QueueUrl: sqs.alerts.url }));
+      const after = alertNotifier(() => ({
+        ledger,
+        mailer: new SesMailer(sesUp, 'motcua@binhan.local'),
+        recipients: RECIPIENTS,
+        releaseNow: (_arn: string, handles: string[]) => releaseNow(sqs.client, sqs.alerts.url, handles),
+      })) as LambdaHandler;
 
-    // Act: SES is back; the next scheduled scan nudges the run still open
-    const next = await scan('2024-04-04T09:15:00+07:00');
-    const emails = await poll(async () => {
-      await consumeOnce(sqs.client, after);
-      const stored = await sesStore(ses.endpoint);
-      return stored.length >= expected.length && (await ledger.listOpenRuns()).length === 0 ? stored : undefined;
-    }, { timeoutMs: 30_000, what: 'the emails after the outage' });
-    const again = await scan('2024-04-04T09:30:00+07:00');
-    const leftover = await consumeOnce(sqs.client, after);
+      // Act: SES is back; the next scheduled scan nudges the run still open
+      const next = await scan('2024-04-04T09:15:00+07:00');
+      const emails = await poll(
+        async () => {
+          await consumeOnce(sqs.client, after);
+          const stored = await sesStore(ses.endpoint);
+          return stored.length >= expected.length && (await ledger.listOpenRuns()).length === 0 ? stored : undefined;
+        },
+        { timeoutMs: 30_000, what: 'the emails after the outage' },
+      );
+      const again = await scan('2024-04-04T09:30:00+07:00');
+      const leftover = await consumeOnce(sqs.client, after);
 
-    // Assess
-    expect(next).toMatchObject({ flagged: 0, alertsQueued: 0, runsNudged: 1 });
-    expect(summary(emails)).toEqual(expected);
-    expect(again).toMatchObject({ flagged: 0, runsNudged: 0 });
-    expect(leftover).toEqual([]);
-    expect(summary(await sesStore(ses.endpoint))).toEqual(expected);
-  }, SLOW_MS);
+      // Assess
+      expect(next).toMatchObject({ flagged: 0, alertsQueued: 0, runsNudged: 1 });
+      expect(summary(emails)).toEqual(expected);
+      expect(again).toMatchObject({ flagged: 0, runsNudged: 0 });
+      expect(leftover).toEqual([]);
+      expect(summary(await sesStore(ses.endpoint))).toEqual(expected);
+    },
+    SLOW_MS,
+  );
 
-  it('sends every email once when the queued messages are lost before any consumer saw them', async () => {
-    // Prepare: the scan queued its 3 messages, then the queue lost them (fauxqs keeps messages in
-    // memory: the local stack restarted; on AWS, a queue purged by mistake)
-    const { ledger, scan } = await scannedWard();
-    await sqs.client.send(new PurgeQueueCommand({ QueueUrl: sqs.alerts.url }));
-    const notifier = alertNotifier(() => ({ ledger, mailer: new SesMailer(sesUp, 'motcua@binhan.local'), recipients: RECIPIENTS })) as LambdaHandler;
+  it(
+    'sends every email once when the queued messages are lost before any consumer saw them',
+    async () => {
+      // Prepare: the scan queued its 3 messages, then the queue lost them (fauxqs keeps messages in
+      // memory: the local stack restarted; on AWS, a queue purged by mistake)
+      const { ledger, scan } = await scannedWard();
+      await sqs.client.send(new PurgeQueueCommand({ QueueUrl: sqs.alerts.url }));
+      const notifier = alertNotifier(() => ({
+        ledger,
+        mailer: new SesMailer(sesUp, 'motcua@binhan.local'),
+        recipients: RECIPIENTS,
+      })) as LambdaHandler;
 
-    // Act: the next scheduled scan flags nothing new and nudges the run, which the ledger holds whole
-    const next = await scan('2024-04-04T09:15:00+07:00');
-    const emails = await poll(async () => {
-      await consumeOnce(sqs.client, notifier);
-      const stored = await sesStore(ses.endpoint);
-      return stored.length >= expected.length && (await ledger.listOpenRuns()).length === 0 ? stored : undefined;
-    }, { timeoutMs: 30_000, what: 'the emails of the lost run' });
+      // Act: the next scheduled scan flags nothing new and nudges the run, which the ledger holds whole
+      const next = await scan('2024-04-04T09:15:00+07:00');
+      const emails = await poll(
+        async () => {
+          await consumeOnce(sqs.client, notifier);
+          const stored = await sesStore(ses.endpoint);
+          return stored.length >= expected.length && (await ledger.listOpenRuns()).length === 0 ? stored : undefined;
+        },
+        { timeoutMs: 30_000, what: 'the emails of the lost run' },
+      );
 
-    // Assess
-    expect(next).toMatchObject({ flagged: 0, alertsQueued: 0, runsNudged: 1 });
-    expect(summary(emails)).toEqual(expected);
-  }, SLOW_MS);
+      // Assess
+      expect(next).toMatchObject({ flagged: 0, alertsQueued: 0, runsNudged: 1 });
+      expect(summary(emails)).toEqual(expected);
+    },
+    SLOW_MS,
+  );
 
-  it('mails the daily digest of every overdue open dossier, alerted or not yet, once a day', async () => {
-    // Prepare: 0001, 0002 alerted overdue at NOW; 0003 alerted due soon; 0004 due after the scan; 0005 finished
-    const { ledger, store, added } = await scannedWard();
-    await added(4, '2024-04-04T16:00:00+07:00');
-    await added(5, '2024-04-01T17:00:00+07:00', 9);
-    const digest = dailyDigest(() => ({ store, ledger, mailer: new SesMailer(sesUp, 'motcua@binhan.local'), recipients: RECIPIENTS }));
-    const tick = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2024-04-05T00:30:00Z' };
+  it(
+    'mails the daily digest of every overdue open dossier, alerted or not yet, once a day',
+    async () => {
+      // Prepare: 0001, 0002 alerted overdue at NOW; 0003 alerted due soon; 0004 due after the scan; 0005 finished
+      const { ledger, store, added } = await scannedWard();
+      await added(4, '2024-04-04T16:00:00+07:00');
+      await added(5, '2024-04-01T17:00:00+07:00', 9);
+      const digest = dailyDigest(() => ({ store, ledger, mailer: new SesMailer(sesUp, 'motcua@binhan.local'), recipients: RECIPIENTS }));
+      const tick = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2024-04-05T00:30:00Z' };
 
-    // Act
-    const first = await digest(tick);
-    const retried = await digest(tick);
+      // Act
+      const first = await digest(tick);
+      const retried = await digest(tick);
 
-    // Assess
-    expect(first).toEqual({ overdue: 3, recipients: 1, sent: 1 });
-    expect(retried).toEqual({ overdue: 3, recipients: 1, sent: 0 });
-    const emails = await sesStore(ses.endpoint);
-    expect(emails).toHaveLength(1);
-    expect(emails[0].destination.to).toEqual([CHUTICH]);
-    expect(emails[0].subject).toBe('[Một cửa] Báo cáo hồ sơ quá hạn ngày 05/04/2024');
-    const text = emails[0].body.text!;
-    for (const n of [1, 2, 4]) expect(text).toContain(code(n));
-    for (const n of [3, 5]) expect(text).not.toContain(code(n));
-    expect(text).toContain('- Xây dựng: 1 hồ sơ');
-    expect(text).toContain('- (chưa có thông tin): 1 hồ sơ');
-  }, SLOW_MS);
+      // Assess
+      expect(first).toEqual({ overdue: 3, recipients: 1, sent: 1 });
+      expect(retried).toEqual({ overdue: 3, recipients: 1, sent: 0 });
+      const emails = await sesStore(ses.endpoint);
+      expect(emails).toHaveLength(1);
+      expect(emails[0].destination.to).toEqual([CHUTICH]);
+      expect(emails[0].subject).toBe('[Một cửa] Báo cáo hồ sơ quá hạn ngày 05/04/2024');
+      const text = emails[0].body.text!;
+      for (const n of [1, 2, 4]) expect(text).toContain(code(n));
+      for (const n of [3, 5]) expect(text).not.toContain(code(n));
+      expect(text).toContain('- Xây dựng: 1 hồ sơ');
+      expect(text).toContain('- (chưa có thông tin): 1 hồ sơ');
+    },
+    SLOW_MS,
+  );
 });

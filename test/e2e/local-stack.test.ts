@@ -26,7 +26,11 @@ const TABLE = 'motcua-local';
 const SLOW_TEST_MS = 180_000;
 
 function dynamo(stack: Stack): DynamoDBClient {
-  return new DynamoDBClient({ region: 'ap-southeast-1', endpoint: stack.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  return new DynamoDBClient({
+    region: 'ap-southeast-1',
+    endpoint: stack.dynamodb,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
 }
 
 const marker = (id: string) => ({ pk: { S: `TEST#${id}` }, sk: { S: 'A' }, note: { S: 'Hồ sơ thử nghiệm' } });
@@ -253,7 +257,10 @@ describe('HTTP API (API Gateway payload 2.0, in process)', () => {
       routeKey: 'GET /dossiers/{MaHoSo}',
       rawPath: '/dossiers/000.00.12.H57-240401-0003%20%C4%91',
       pathParameters: { MaHoSo: '000.00.12.H57-240401-0003 đ' },
-      requestContext: { http: { method: 'GET', path: '/dossiers/000.00.12.H57-240401-0003%20%C4%91', sourceIp: '127.0.0.1' }, stage: '$default' },
+      requestContext: {
+        http: { method: 'GET', path: '/dossiers/000.00.12.H57-240401-0003%20%C4%91', sourceIp: '127.0.0.1' },
+        stage: '$default',
+      },
     });
     expect(events[0].requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(events[0].headers.authorization).toBe(`Bearer ${ADMIN_TOKEN}`);
@@ -319,10 +326,34 @@ describe('HTTP API (API Gateway payload 2.0, in process)', () => {
   });
 
   it.each([
-    ['sets JSON when the handler gives no content type', { statusCode: 202, body: '{"a":1}' }, 202, 'application/json; charset=utf-8', '{"a":1}'],
-    ['keeps the content type the handler set', { statusCode: 200, headers: { 'Content-Type': 'text/plain' }, body: 'ok' }, 200, 'text/plain', 'ok'],
-    ['decodes a base64 body', { statusCode: 200, body: Buffer.from('hồ sơ').toString('base64'), isBase64Encoded: true }, 200, 'application/json; charset=utf-8', 'hồ sơ'],
-    ['treats a result without statusCode as a JSON body', { RspCode: '00', Message: 'Confirm Success' }, 200, 'application/json; charset=utf-8', '{"RspCode":"00","Message":"Confirm Success"}'],
+    [
+      'sets JSON when the handler gives no content type',
+      { statusCode: 202, body: '{"a":1}' },
+      202,
+      'application/json; charset=utf-8',
+      '{"a":1}',
+    ],
+    [
+      'keeps the content type the handler set',
+      { statusCode: 200, headers: { 'Content-Type': 'text/plain' }, body: 'ok' },
+      200,
+      'text/plain',
+      'ok',
+    ],
+    [
+      'decodes a base64 body',
+      { statusCode: 200, body: Buffer.from('hồ sơ').toString('base64'), isBase64Encoded: true },
+      200,
+      'application/json; charset=utf-8',
+      'hồ sơ',
+    ],
+    [
+      'treats a result without statusCode as a JSON body',
+      { RspCode: '00', Message: 'Confirm Success' },
+      200,
+      'application/json; charset=utf-8',
+      '{"RspCode":"00","Message":"Confirm Success"}',
+    ],
   ])('%s', async (_, result, status, type, text) => {
     // Prepare
     answer = () => result;
@@ -357,7 +388,10 @@ describe('SQS consumer (as a Lambda event source mapping)', () => {
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
     );
-    return { visible: Number(out.Attributes!.ApproximateNumberOfMessages), inFlight: Number(out.Attributes!.ApproximateNumberOfMessagesNotVisible) };
+    return {
+      visible: Number(out.Attributes!.ApproximateNumberOfMessages),
+      inFlight: Number(out.Attributes!.ApproximateNumberOfMessagesNotVisible),
+    };
   };
   const send = (bodies: string[]) =>
     sqs.client.send(
@@ -386,18 +420,33 @@ describe('SQS consumer (as a Lambda event source mapping)', () => {
     await send(['a', 'b', 'c']);
 
     // Act
-    const consumer = startConsumer({ client: sqs.client, queue: sqs.alerts, handler, name: 'alert-notifier', log: quiet, waitTimeSeconds: 1 });
-    const left = await poll(async () => {
-      const c = await counts();
-      return c.visible === 0 && c.inFlight === 1 && c;
-    }, { what: 'two of three messages deleted' });
+    const consumer = startConsumer({
+      client: sqs.client,
+      queue: sqs.alerts,
+      handler,
+      name: 'alert-notifier',
+      log: quiet,
+      waitTimeSeconds: 1,
+    });
+    const left = await poll(
+      async () => {
+        const c = await counts();
+        return c.visible === 0 && c.inFlight === 1 && c;
+      },
+      { what: 'two of three messages deleted' },
+    );
     await consumer.stop();
 
     // Assess
     expect(left).toEqual({ visible: 0, inFlight: 1 });
     const records = batches.flatMap((b) => b.Records);
     expect(records.map((r) => r.body).sort()).toEqual(['a', 'b', 'c']);
-    expect(records[0]).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: sqs.alerts.arn, awsRegion: 'ap-southeast-1', attributes: { ApproximateReceiveCount: '1' } });
+    expect(records[0]).toMatchObject({
+      eventSource: 'aws:sqs',
+      eventSourceARN: sqs.alerts.arn,
+      awsRegion: 'ap-southeast-1',
+      attributes: { ApproximateReceiveCount: '1' },
+    });
   });
 
   it('deletes nothing when the handler throws', async () => {
@@ -410,7 +459,14 @@ describe('SQS consumer (as a Lambda event source mapping)', () => {
     await send(['a', 'b']);
 
     // Act
-    const consumer = startConsumer({ client: sqs.client, queue: sqs.alerts, handler, name: 'alert-notifier', log: quiet, waitTimeSeconds: 1 });
+    const consumer = startConsumer({
+      client: sqs.client,
+      queue: sqs.alerts,
+      handler,
+      name: 'alert-notifier',
+      log: quiet,
+      waitTimeSeconds: 1,
+    });
     await poll(() => calls > 0, { what: 'the handler to be called' });
     await consumer.stop();
 
@@ -483,7 +539,9 @@ describe('emulators for adapter tests', () => {
 
     // Act
     const second = await startDynamo({ path: dir });
-    const got = await second.client.send(new GetItemCommand({ TableName: second.tableName, Key: { pk: { S: 'TEST#disk' }, sk: { S: 'A' } } }));
+    const got = await second.client.send(
+      new GetItemCommand({ TableName: second.tableName, Key: { pk: { S: 'TEST#disk' }, sk: { S: 'A' } } }),
+    );
     await second.stop();
     rmSync(dir, { recursive: true, force: true });
 

@@ -13,13 +13,30 @@ import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
 import { adminGet, LOCAL_SECRETS, request, signedPost, startStack, type Stack } from './harness';
 
 // Independent signers, written from CONTRACT 3.3 / 3.4 (not the adapters under test).
-const PAYGOV_FIELDS = ['LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich'];
+const PAYGOV_FIELDS = [
+  'LoaiBanTin',
+  'MaLoi',
+  'MaDoiTac',
+  'MaThamChieu',
+  'SoTien',
+  'MaTienTe',
+  'MaGiaoDich',
+  'MaNganHang',
+  'ThoiGianGD',
+  'ThongTinGiaoDich',
+];
 function paygovSigned(m: Record<string, unknown>, secret: string = LOCAL_SECRETS.PAYGOV_SECRET): Record<string, unknown> {
-  const MaXacThuc = createHash('sha256').update([...PAYGOV_FIELDS.map((k) => String(m[k])), secret].join('|'), 'utf8').digest('hex');
+  const MaXacThuc = createHash('sha256')
+    .update([...PAYGOV_FIELDS.map((k) => String(m[k])), secret].join('|'), 'utf8')
+    .digest('hex');
   return { ...m, MaXacThuc };
 }
 function vnpayQuery(params: Record<string, string>, secret: string = LOCAL_SECRETS.VNPAY_HASH_SECRET): string {
-  const signed = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '').sort(([a], [b]) => (a < b ? -1 : 1))).toString();
+  const signed = new URLSearchParams(
+    Object.entries(params)
+      .filter(([, v]) => v !== '')
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  ).toString();
   return `${signed}&vnp_SecureHash=${createHmac('sha512', secret).update(signed, 'utf8').digest('hex')}`;
 }
 
@@ -37,7 +54,11 @@ afterAll(async () => {
 
 const sendPortal = (file: string) => signedPost(stack.api, '/webhooks/portal', json(file), LOCAL_SECRETS.PORTAL_SECRET);
 const paygov = (body: unknown) =>
-  request(`${stack.api}/payments/paygov/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  request(`${stack.api}/payments/paygov/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 const vnpay = (query: string) => request(`${stack.api}/payments/vnpay/ipn?${query}`);
 const dossier = async (code: string) => (await adminGet(stack.api, `/dossiers/${encodeURIComponent(code)}`)).body;
 
@@ -93,7 +114,13 @@ describe('PayGov', () => {
 
   it.each([
     ['not JSON', '{"LoaiBanTin":'],
-    ['a missing field', (() => { const { MaGiaoDich, ...rest } = paygovSigned(base); return rest; })()],
+    [
+      'a missing field',
+      (() => {
+        const { MaGiaoDich, ...rest } = paygovSigned(base);
+        return rest;
+      })(),
+    ],
   ])('answers 02 for %s', async (_, body) => {
     const res = await paygov(body);
     expect(res.status).toBe(200);
@@ -137,12 +164,19 @@ describe('VNPay', () => {
 
   it('answers 00 for a failed attempt and records it without counting it', async () => {
     // Act
-    const res = await vnpay(vnpayQuery({ ...base, vnp_TxnRef: `${D11}_4`, vnp_TransactionNo: '0', vnp_ResponseCode: '24', vnp_TransactionStatus: '02' }));
+    const res = await vnpay(
+      vnpayQuery({ ...base, vnp_TxnRef: `${D11}_4`, vnp_TransactionNo: '0', vnp_ResponseCode: '24', vnp_TransactionStatus: '02' }),
+    );
     const d = await dossier(D11);
 
     // Assess
     expect(res.body.RspCode).toBe('00');
-    expect(d.timeline.some((e: { kind: string; success?: boolean; resultCode?: string }) => e.kind === 'payment' && e.resultCode === '24' && e.success === false)).toBe(true);
+    expect(
+      d.timeline.some(
+        (e: { kind: string; success?: boolean; resultCode?: string }) =>
+          e.kind === 'payment' && e.resultCode === '24' && e.success === false,
+      ),
+    ).toBe(true);
     expect(d.fees.paid).toBe(16000);
   });
 
@@ -154,14 +188,24 @@ describe('VNPay', () => {
   });
 
   it('verifies a hash over values with spaces and Vietnamese text', async () => {
-    const res = await vnpay(vnpayQuery({ ...base, vnp_TxnRef: `${D11}_5`, vnp_TransactionNo: '14392000', vnp_ResponseCode: '24', vnp_TransactionStatus: '02', vnp_OrderInfo: 'Thanh toán lệ phí hồ sơ & phí (02 bản) + bưu chính' }));
+    const res = await vnpay(
+      vnpayQuery({
+        ...base,
+        vnp_TxnRef: `${D11}_5`,
+        vnp_TransactionNo: '14392000',
+        vnp_ResponseCode: '24',
+        vnp_TransactionStatus: '02',
+        vnp_OrderInfo: 'Thanh toán lệ phí hồ sơ & phí (02 bản) + bưu chính',
+      }),
+    );
     expect(res.body.RspCode).toBe('00');
   });
 });
 
 describe('VNPost', () => {
   const delivered = json('events/postal/result-delivered.json');
-  const send = (body: unknown, secret: string = LOCAL_SECRETS.POSTAL_SECRET) => signedPost(stack.api, '/notifications/postal', body, secret);
+  const send = (body: unknown, secret: string = LOCAL_SECRETS.POSTAL_SECRET) =>
+    signedPost(stack.api, '/notifications/postal', body, secret);
 
   it('applies an event, answers its repeat as duplicate, and returns the result on delivery', async () => {
     // Act
@@ -197,7 +241,12 @@ describe('VNPost', () => {
 
 describe('store failure on the payment routes', () => {
   const dead = () => {
-    const client = new DynamoDBClient({ region: 'ap-southeast-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const client = new DynamoDBClient({
+      region: 'ap-southeast-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     return { client, store: new DynamoDossierStore({ client, tableName: 'motcua-local', dueAt: (r) => r.dueAt }) };
   };
   const ctx = { awsRequestId: 'r1' } as Context;
@@ -209,8 +258,14 @@ describe('store failure on the payment routes', () => {
     const query = vnpayQuery(json('events/vnpay/ipn-success.json'));
 
     // Act
-    const pg = (await paygovConfirm(store)({ body, isBase64Encoded: false, headers: {}, requestContext: { requestId: 'r1' } } as unknown as HttpEvent, ctx)) as HttpResult;
-    const vp = (await vnpayIpn(store)({ rawQueryString: query, headers: {}, requestContext: { requestId: 'r2' } } as unknown as HttpEvent, ctx)) as HttpResult;
+    const pg = (await paygovConfirm(store)(
+      { body, isBase64Encoded: false, headers: {}, requestContext: { requestId: 'r1' } } as unknown as HttpEvent,
+      ctx,
+    )) as HttpResult;
+    const vp = (await vnpayIpn(store)(
+      { rawQueryString: query, headers: {}, requestContext: { requestId: 'r2' } } as unknown as HttpEvent,
+      ctx,
+    )) as HttpResult;
     client.destroy();
 
     // Assess

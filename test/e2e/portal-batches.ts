@@ -29,9 +29,23 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
 const PROCEDURES = [
   { MaTTHC: '1.001193', TenTTHC: 'Thủ tục đăng ký khai sinh', MaLinhVuc: 'HT', TenLinhVuc: 'Hộ tịch', fee: 0, days: 1 },
   { MaTTHC: '1.004873', TenTTHC: 'Thủ tục cấp Giấy xác nhận tình trạng hôn nhân', MaLinhVuc: 'HT', TenLinhVuc: 'Hộ tịch', fee: 0, days: 3 },
-  { MaTTHC: '2.000815', TenTTHC: 'Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản', MaLinhVuc: 'CT', TenLinhVuc: 'Chứng thực', fee: 10000, days: 1 },
+  {
+    MaTTHC: '2.000815',
+    TenTTHC: 'Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản',
+    MaLinhVuc: 'CT',
+    TenLinhVuc: 'Chứng thực',
+    fee: 10000,
+    days: 1,
+  },
   { MaTTHC: '1.002407', TenTTHC: 'Thủ tục cấp bản sao trích lục hộ tịch', MaLinhVuc: 'HT', TenLinhVuc: 'Hộ tịch', fee: 16000, days: 1 },
-  { MaTTHC: '1.001699', TenTTHC: 'Thủ tục xác nhận hộ gia đình làm nông nghiệp có mức sống trung bình', MaLinhVuc: 'BTXH', TenLinhVuc: 'Bảo trợ xã hội', fee: 0, days: 5 },
+  {
+    MaTTHC: '1.001699',
+    TenTTHC: 'Thủ tục xác nhận hộ gia đình làm nông nghiệp có mức sống trung bình',
+    MaLinhVuc: 'BTXH',
+    TenLinhVuc: 'Bảo trợ xã hội',
+    fee: 0,
+    days: 5,
+  },
 ] as const;
 const NAMES = ['Nguyễn Thị Hồng', 'Trần Văn Bình', 'Lê Minh Châu', 'Phạm Quốc Việt', 'Võ Thị Thu Trang', 'Huỳnh Gia Bảo', 'Đặng Ngọc Ánh'];
 const OFFICERS = [
@@ -63,14 +77,23 @@ export function portalBatches(seed = 7, dossiers = 40): { deliveries: PortalDeli
     const due = addHours(received, 24 * p.days);
     const name = NAMES[i % NAMES.length];
     const base = {
-      MaHoSo: code, MaTTHC: p.MaTTHC, TenTTHC: p.TenTTHC, MaLinhVuc: p.MaLinhVuc, TenLinhVuc: p.TenLinhVuc,
-      KenhThucHien: 1 + (i % 3 === 0 ? 0 : 1), ChuHoSo: name, SoGiayToChuHoSo: `0791${pad(90000000 + i * 7919, 8)}`,
-      SoDienThoai: `09${pad(10000000 + i * 104729, 8).slice(0, 8)}`, NgayTiepNhan: compact(received),
-      NgayHenTra: compact(due), DonViXuLy: 'UBND phường Bình An - Công chức Tư pháp - Hộ tịch',
+      MaHoSo: code,
+      MaTTHC: p.MaTTHC,
+      TenTTHC: p.TenTTHC,
+      MaLinhVuc: p.MaLinhVuc,
+      TenLinhVuc: p.TenLinhVuc,
+      KenhThucHien: 1 + (i % 3 === 0 ? 0 : 1),
+      ChuHoSo: name,
+      SoGiayToChuHoSo: `0791${pad(90000000 + i * 7919, 8)}`,
+      SoDienThoai: `09${pad(10000000 + i * 104729, 8).slice(0, 8)}`,
+      NgayTiepNhan: compact(received),
+      NgayHenTra: compact(due),
+      DonViXuLy: 'UBND phường Bình An - Công chức Tư pháp - Hộ tịch',
       DanhSachLePhi: p.fee ? [{ TenPhiLePhi: 'Lệ phí', MaPhiLePhi: 'LP01', Gia: p.fee }] : [],
     };
     // The story: refused (3), withdrawn (7), paused for supplement (5), or the usual 2 → 4 → 9 → 10.
-    const story = i % 10 === 9 ? [3] : i % 10 === 8 ? [2, 7] : i % 10 === 7 ? [2, 4, 5] : [2, 4, 9, 10].slice(0, 1 + Math.floor(random() * 4));
+    const story =
+      i % 10 === 9 ? [3] : i % 10 === 8 ? [2, 7] : i % 10 === 7 ? [2, 4, 5] : [2, 4, 9, 10].slice(0, 1 + Math.floor(random() * 4));
     story.forEach((status, v) => {
       const at = addHours(received, v * 5 + 0.5);
       const rec: Record<string, unknown> = { ...base, TrangThaiHoSo: status, NgayCapNhat: compact(at) };
@@ -81,8 +104,15 @@ export function portalBatches(seed = 7, dossiers = 40): { deliveries: PortalDeli
       const officer = OFFICERS[v % OFFICERS.length];
       steps.push({
         at: at.getTime(),
-        step: { MaHoSo: code, ...officer, ThoiDiemXuLy: compact(at), NoiDungXuLy: `Chuyển trạng thái ${status}`, TrangThai: status,
-          NgayBatDau: compact(received), NgayKetThucTheoQuyDinh: compact(due) },
+        step: {
+          MaHoSo: code,
+          ...officer,
+          ThoiDiemXuLy: compact(at),
+          NoiDungXuLy: `Chuyển trạng thái ${status}`,
+          TrangThai: status,
+          NgayBatDau: compact(received),
+          NgayKetThucTheoQuyDinh: compact(due),
+        },
       });
     });
   }

@@ -69,12 +69,17 @@ describe('one batch set delivered three ways', () => {
 
     // Act
     const first = await deliver(inOrder.api, deliveries);
-    const doubled = await deliver(twice.api, deliveries.flatMap((d) => [d, d]));
+    const doubled = await deliver(
+      twice.api,
+      deliveries.flatMap((d) => [d, d]),
+    );
     await deliver(shuffled.api, reshuffled(deliveries, 2024));
 
     // Assess
     const records = deliveries.filter((d) => d.service === 'DongBoHoSoMC').reduce((n, d) => n + d.data.length, 0);
-    expect(first.reduce((n, a) => n + a.applied, 0)).toBe(records + deliveries.filter((d) => d.service !== 'DongBoHoSoMC').reduce((n, d) => n + d.data.length, 0));
+    expect(first.reduce((n, a) => n + a.applied, 0)).toBe(
+      records + deliveries.filter((d) => d.service !== 'DongBoHoSoMC').reduce((n, d) => n + d.data.length, 0),
+    );
     const repeats = doubled.filter((_, i) => i % 2 === 1);
     expect(repeats.every((a) => a.applied === 0 && a.duplicate === a.received)).toBe(true);
     const expected = await states(inOrder.api, codes);
@@ -200,9 +205,14 @@ describe('reading a dossier', () => {
     // Assess
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      MaHoSo: '000.00.12.H57-240401-0003', MaTTHC: '1.001193', MaLinhVuc: 'HT', channel: 'online',
-      receivedAt: '2024-04-01T08:15:00+07:00', fees: { total: 16000, paid: 0, paidOnline: false },
-      postal: { trackingNumber: null, lastEvent: null }, overdue: { alertedAt: null },
+      MaHoSo: '000.00.12.H57-240401-0003',
+      MaTTHC: '1.001193',
+      MaLinhVuc: 'HT',
+      channel: 'online',
+      receivedAt: '2024-04-01T08:15:00+07:00',
+      fees: { total: 16000, paid: 0, paidOnline: false },
+      postal: { trackingNumber: null, lastEvent: null },
+      overdue: { alertedAt: null },
     });
     expect(typeof res.body.status).toBe('number');
     expect(res.text).not.toContain('074190001234');
@@ -244,7 +254,12 @@ describe('durability', () => {
 describe('store failure', () => {
   it('answers 503 store_unavailable when the store cannot take the write', async () => {
     // Prepare: the real handler and store, against a DynamoDB endpoint that refuses connections.
-    const dead = new DynamoDBClient({ region: 'ap-southeast-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const dead = new DynamoDBClient({
+      region: 'ap-southeast-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     const store = new DynamoDossierStore({ client: dead, tableName: 'motcua-local', dueAt: (r) => r.dueAt });
     const handler = middy<HttpEvent, HttpResult>().use(jsonErrors()).use(bodyLimit()).handler(portalWebhook(store));
     const body = readFileSync('events/portal/dossier-online-ho-tich.json', 'utf8');

@@ -125,7 +125,13 @@ describe('a province: many wards in one deployment', () => {
     // Assess
     expect(province.status).toBe(200);
     expect(province.body.total).toEqual(all.body);
-    expect(province.body.wards.map((w: { ward: string; name: string | null; report: { received: { total: number } } }) => [w.ward, w.name, w.report.received.total])).toEqual([
+    expect(
+      province.body.wards.map((w: { ward: string; name: string | null; report: { received: { total: number } } }) => [
+        w.ward,
+        w.name,
+        w.report.received.total,
+      ]),
+    ).toEqual([
       [BINH_AN, 'Phường Bình An', 3],
       [BINH_TAY, 'Phường Bình Tây', 2],
       [UNLISTED, null, 1],
@@ -135,10 +141,13 @@ describe('a province: many wards in one deployment', () => {
   it("alerts each ward's leaders about their own dossiers, and the top level about the rest", async () => {
     // Act
     const scan = await adminPost(stack.api, '/admin/overdue-scan', { now: NOW });
-    const emails = await poll(async () => {
-      const got = await sesStore(stack.ses);
-      return got.length >= 3 ? got : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 100, what: '3 emails' });
+    const emails = await poll(
+      async () => {
+        const got = await sesStore(stack.ses);
+        return got.length >= 3 ? got : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: '3 emails' },
+    );
 
     // Assess
     expect(scan.body).toEqual({ scanned: 4, flagged: 4, alertsQueued: 4 });

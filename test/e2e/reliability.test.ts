@@ -44,7 +44,8 @@ function plusMinutes(compact: string, minutes: number): string {
   return `${t.getUTCFullYear()}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())}${pad(t.getUTCHours())}${pad(t.getUTCMinutes())}${pad(t.getUTCSeconds())}`;
 }
 /** ISO 8601 with the Vietnam offset, from `yyyyMMddHHmmss`. */
-const vnIso = (c: string) => `${c.slice(0, 4)}-${c.slice(4, 6)}-${c.slice(6, 8)}T${c.slice(8, 10)}:${c.slice(10, 12)}:${c.slice(12, 14)}+07:00`;
+const vnIso = (c: string) =>
+  `${c.slice(0, 4)}-${c.slice(4, 6)}-${c.slice(6, 8)}T${c.slice(8, 10)}:${c.slice(10, 12)}:${c.slice(12, 14)}+07:00`;
 const storeKey = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
 interface Stream {
@@ -71,7 +72,8 @@ function buildStream(): Stream {
     return out;
   });
   const first = new Map<string, Record<string, unknown>>();
-  for (const d of deliveries) if (d.service === 'DongBoHoSoMC') for (const r of d.data) if (!first.has(String(r.MaHoSo))) first.set(String(r.MaHoSo), r);
+  for (const d of deliveries)
+    if (d.service === 'DongBoHoSoMC') for (const r of d.data) if (!first.has(String(r.MaHoSo))) first.set(String(r.MaHoSo), r);
 
   const payments: StreamMessage[] = [];
   const feeDossiers = codes.filter((c) => ((first.get(c)!.DanhSachLePhi as { Gia: number }[]) ?? []).length > 0);
@@ -84,8 +86,15 @@ function buildStream(): Stream {
       const paygov = (tx: string, MaLoi: string, at: string) => ({
         source: 'paygov' as const,
         body: {
-          LoaiBanTin: 'CONFIRM', MaLoi, MaDoiTac: 'UBNDBINHAN', MaThamChieu: `dvc${storeKey(code)}${plusMinutes(at, -3)}`,
-          SoTien: String(wrongAmount ? fee + 1_000 : fee), MaTienTe: 'VND', MaGiaoDich: tx, MaNganHang: 'TCB', ThoiGianGD: at,
+          LoaiBanTin: 'CONFIRM',
+          MaLoi,
+          MaDoiTac: 'UBNDBINHAN',
+          MaThamChieu: `dvc${storeKey(code)}${plusMinutes(at, -3)}`,
+          SoTien: String(wrongAmount ? fee + 1_000 : fee),
+          MaTienTe: 'VND',
+          MaGiaoDich: tx,
+          MaNganHang: 'TCB',
+          ThoiGianGD: at,
           ThongTinGiaoDich: `Thanh toán lệ phí hồ sơ ${code}`,
         },
       });
@@ -97,9 +106,16 @@ function buildStream(): Stream {
       const vnpay = (n: number, ok: boolean, at: string) => ({
         source: 'vnpay' as const,
         params: {
-          vnp_Amount: String(fee * 100), vnp_BankCode: 'NCB', vnp_BankTranNo: ok ? `VNP${14_100_000 + n}` : '', vnp_CardType: 'ATM',
-          vnp_OrderInfo: `Thanh toan le phi ho so ${code}`, vnp_PayDate: at, vnp_ResponseCode: ok ? '00' : '24',
-          vnp_TmnCode: 'BINHAN01', vnp_TransactionNo: String(14_100_000 + n), vnp_TransactionStatus: ok ? '00' : '02',
+          vnp_Amount: String(fee * 100),
+          vnp_BankCode: 'NCB',
+          vnp_BankTranNo: ok ? `VNP${14_100_000 + n}` : '',
+          vnp_CardType: 'ATM',
+          vnp_OrderInfo: `Thanh toan le phi ho so ${code}`,
+          vnp_PayDate: at,
+          vnp_ResponseCode: ok ? '00' : '24',
+          vnp_TmnCode: 'BINHAN01',
+          vnp_TransactionNo: String(14_100_000 + n),
+          vnp_TransactionStatus: ok ? '00' : '02',
           vnp_TxnRef: `${code}_${at}${n}`,
         },
       });
@@ -123,8 +139,13 @@ function buildStream(): Stream {
     ] as const;
     events.forEach(([type, minutes, note], k) => {
       const body = {
-        eventId: `VNP-${trackingNumber}-${pad(k, 3)}`, trackingNumber, MaHoSo: code, type,
-        occurredAt: vnIso(plusMinutes(received, minutes)), postOffice: 'Bưu cục Dĩ An', note,
+        eventId: `VNP-${trackingNumber}-${pad(k, 3)}`,
+        trackingNumber,
+        MaHoSo: code,
+        type,
+        occurredAt: vnIso(plusMinutes(received, minutes)),
+        postOffice: 'Bưu cục Dĩ An',
+        note,
       };
       postal.push({ source: 'postal', body });
       if (i === 5 && k === 3) postal.push({ source: 'postal', body });
@@ -402,7 +423,12 @@ it('answers "retry later" quickly while DynamoDB is frozen, and the retries lose
   const pid = dynamoPid(forStall.child.pid!);
   const send = senders(forStall.api, stream);
   // Messages of the stream itself, so whatever they may write once DynamoDB thaws is in the reference too.
-  const probes = [stream.portal.at(-1)!, stream.postal.at(-1)!, stream.payments.find((m) => m.source === 'paygov')!, stream.payments.find((m) => m.source === 'vnpay')!];
+  const probes = [
+    stream.portal.at(-1)!,
+    stream.postal.at(-1)!,
+    stream.payments.find((m) => m.source === 'paygov')!,
+    stream.payments.find((m) => m.source === 'vnpay')!,
+  ];
   let stall: Promise<Array<{ source: string; status: number; body: any; ms: number }>> | undefined;
   send.portal.onTaken = (taken) => {
     if (taken !== Math.floor(stream.portal.length / 3)) return;

@@ -80,7 +80,17 @@ it('prints the figures as the council writes them with `npm run report`', async 
   // Assess
   const text = out.join('');
   expect(codes).toEqual([0, 0, 0]);
-  for (const phrase of ['tiếp nhận 11.701 hồ sơ', '8.979 hồ sơ', '2.722 hồ sơ', '3.557/4.709 hồ sơ', '75,5%', '67.170.000 đồng', '1.686/1.754 hồ sơ', '96,1%', '22.778.000 đồng']) {
+  for (const phrase of [
+    'tiếp nhận 11.701 hồ sơ',
+    '8.979 hồ sơ',
+    '2.722 hồ sơ',
+    '3.557/4.709 hồ sơ',
+    '75,5%',
+    '67.170.000 đồng',
+    '1.686/1.754 hồ sơ',
+    '96,1%',
+    '22.778.000 đồng',
+  ]) {
     expect(text).toContain(phrase);
   }
 });

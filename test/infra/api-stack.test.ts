@@ -168,9 +168,7 @@ describe('MotcuaApi', () => {
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     });
@@ -211,8 +209,11 @@ describe('MotcuaApi', () => {
     /** The alarm whose metric math adds up the given `Rejected` reasons. */
     function rejectedAlarm(reasons: string[]) {
       return Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => {
-        const seen = (a.Properties.Metrics ?? []).flatMap((m: { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } } }) =>
-          m.MetricStat?.Metric.MetricName === 'Rejected' ? m.MetricStat.Metric.Dimensions.filter((d) => d.Name === 'Reason').map((d) => d.Value) : [],
+        const seen = (a.Properties.Metrics ?? []).flatMap(
+          (m: { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } } }) =>
+            m.MetricStat?.Metric.MetricName === 'Rejected'
+              ? m.MetricStat.Metric.Dimensions.filter((d) => d.Name === 'Reason').map((d) => d.Value)
+              : [],
         );
         return seen.length === reasons.length && reasons.every((r) => seen.includes(r));
       });

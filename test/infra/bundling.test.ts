@@ -68,7 +68,7 @@ describe('the CDK construct', () => {
 });
 
 describe.each(HANDLERS)('the %s bundle', (handler) => {
-  it('loads in a bare Node with the functions\' NODE_OPTIONS (no require, no missing module)', () => {
+  it("loads in a bare Node with the functions' NODE_OPTIONS (no require, no missing module)", () => {
     // Prepare
     const { file } = bundles.get(handler)!;
 
@@ -89,7 +89,9 @@ describe.each(HANDLERS)('the %s bundle', (handler) => {
 
     // Act
     const leftOut = inputs.filter((i) =>
-      /@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients|token-providers)\/|@smithy\/credential-provider-imds\/|@smithy\/core\/dist-es\/submodules\/event-streams\//.test(i),
+      /@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients|token-providers)\/|@smithy\/credential-provider-imds\/|@smithy\/core\/dist-es\/submodules\/event-streams\//.test(
+        i,
+      ),
     );
 
     // Assess

@@ -45,7 +45,14 @@ describe('alert email content', () => {
     // Prepare
     const lines = [
       line(),
-      line({ code: '000.00.12.H57-240402-0007', procedureName: 'Chứng thực bản sao từ bản chính', fieldName: 'Chứng thực', dueAt: '2024-04-02T10:30:00+07:00', workingDaysOverdue: 5, unit: null }),
+      line({
+        code: '000.00.12.H57-240402-0007',
+        procedureName: 'Chứng thực bản sao từ bản chính',
+        fieldName: 'Chứng thực',
+        dueAt: '2024-04-02T10:30:00+07:00',
+        workingDaysOverdue: 5,
+        unit: null,
+      }),
     ];
 
     // Act
@@ -77,7 +84,10 @@ describe('alert email content', () => {
 
     // Act
     const overdue = alertEmail('overdue', lines);
-    const soon = alertEmail('soon', lines.map((l) => ({ ...l, workingDaysOverdue: 0 })));
+    const soon = alertEmail(
+      'soon',
+      lines.map((l) => ({ ...l, workingDaysOverdue: 0 })),
+    );
 
     // Assess
     // Once per dossier, plus once in the introduction.
@@ -178,7 +188,13 @@ describe('daily digest email', () => {
     const lines = [
       line(),
       line({ code: '000.00.12.H57-240401-0004', workingDaysOverdue: 1 }),
-      line({ code: '000.00.12.H57-240401-0005', fieldName: 'Đất đai', unit: 'Bộ phận Địa chính', dueAt: '2024-03-29T17:00:00+07:00', workingDaysOverdue: 7 }),
+      line({
+        code: '000.00.12.H57-240401-0005',
+        fieldName: 'Đất đai',
+        unit: 'Bộ phận Địa chính',
+        dueAt: '2024-03-29T17:00:00+07:00',
+        workingDaysOverdue: 7,
+      }),
     ];
 
     // Act
@@ -191,7 +207,9 @@ describe('daily digest email', () => {
     expect(text).toContain('- Đất đai: 1 hồ sơ');
     expect(text).toContain('- Bộ phận Tư pháp - Hộ tịch: 2 hồ sơ');
     expect(text).toContain('- Bộ phận Địa chính: 1 hồ sơ');
-    expect(text).toContain('000.00.12.H57-240401-0005 | Thủ tục đăng ký khai sinh | Đất đai | hạn trả 29/03/2024 17:00 | quá hạn 7 ngày làm việc');
+    expect(text).toContain(
+      '000.00.12.H57-240401-0005 | Thủ tục đăng ký khai sinh | Đất đai | hạn trả 29/03/2024 17:00 | quá hạn 7 ngày làm việc',
+    );
     expect(text).toContain(APOLOGY_LETTER);
     for (const code of ['240401-0003', '240401-0004', '240401-0005']) expect(html).toContain(code);
   });

@@ -55,7 +55,15 @@ export class FakeStore implements ScanStore {
     if (old?.dossier.record && old.dossier.record.version >= rec.version) return;
     const open = rec.status === 2 || rec.status === 4;
     this.dossiers.set(key, {
-      dossier: { key, code: rec.code, dueAt: rec.dueAt, record: rec, payments: [], postal: [], alerts: old?.dossier.alerts ?? { overdue: null, soon: null } },
+      dossier: {
+        key,
+        code: rec.code,
+        dueAt: rec.dueAt,
+        record: rec,
+        payments: [],
+        postal: [],
+        alerts: old?.dossier.alerts ?? { overdue: null, soon: null },
+      },
       place: open && rec.dueAt ? 'due' : null,
     });
   }

@@ -74,7 +74,13 @@ async function scanManifestOnly(store = ward()) {
 /** The emails of a run as `level recipient: codes`, sorted. */
 function expectedEmails(alerts: DueAlert[]): string[] {
   return groupAlerts(alerts, RECIPIENTS)
-    .map((g) => `${g.level === 'overdue' ? 'quá hạn' : 'sắp đến hạn'} ${g.recipient}: ${g.alerts.map((a) => a.code).sort().join(',')}`)
+    .map(
+      (g) =>
+        `${g.level === 'overdue' ? 'quá hạn' : 'sắp đến hạn'} ${g.recipient}: ${g.alerts
+          .map((a) => a.code)
+          .sort()
+          .join(',')}`,
+    )
     .sort();
 }
 
@@ -135,7 +141,9 @@ describe('alert notifier', () => {
       'sắp đến hạn phochutich@binhan.local: 000.00.12.H57-240401-0007',
       'sắp đến hạn tuphap@binhan.local: 000.00.12.H57-240401-0005',
     ]);
-    expect(mailer.sent.find((e) => e.to === 'chutich@binhan.local' && e.subject.includes('quá hạn'))?.subject).toBe('[Một cửa] 4 hồ sơ quá hạn');
+    expect(mailer.sent.find((e) => e.to === 'chutich@binhan.local' && e.subject.includes('quá hạn'))?.subject).toBe(
+      '[Một cửa] 4 hồ sơ quá hạn',
+    );
   });
 
   it('sends every expected email exactly once, however the messages are batched, ordered, repeated or SES fails', async () => {
@@ -161,7 +169,10 @@ describe('alert notifier', () => {
             return send(email);
           };
           const notify = alertNotifier(() => ({ ledger, mailer, recipients: RECIPIENTS }));
-          const pending = messages.map((m, i) => ({ m, key: keys[i] })).sort((a, b) => a.key - b.key).map((x) => x.m);
+          const pending = messages
+            .map((m, i) => ({ m, key: keys[i] }))
+            .sort((a, b) => a.key - b.key)
+            .map((x) => x.m);
 
           // Act: a queue that redelivers failures and sometimes delivers a success again
           for (let round = 0; pending.length > 0 && round < 1000; round++) {
@@ -192,7 +203,10 @@ describe('alert notifier', () => {
     // Act
     const duringOutage = await notify({ Records: records }, context('a'));
     mailer.down = false;
-    const retried = await notify({ Records: records.filter((r) => duringOutage.batchItemFailures.some((f) => f.itemIdentifier === r.messageId)) }, context('b'));
+    const retried = await notify(
+      { Records: records.filter((r) => duringOutage.batchItemFailures.some((f) => f.itemIdentifier === r.messageId)) },
+      context('b'),
+    );
     const redelivered = await notify({ Records: records }, context('c'));
 
     // Assess
@@ -238,7 +252,11 @@ describe('alert notifier', () => {
       released.push(handles);
     };
     const notify = alertNotifier(() => ({ ledger, mailer, recipients: RECIPIENTS, releaseNow }));
-    const poison = [sqsRecord('not json', 3), sqsRecord('{"v":1,"type":"alert","runId":"x"}'), sqsRecord('{"v":2,"type":"flush","runId":"x","force":true}')];
+    const poison = [
+      sqsRecord('not json', 3),
+      sqsRecord('{"v":1,"type":"alert","runId":"x"}'),
+      sqsRecord('{"v":2,"type":"flush","runId":"x","force":true}'),
+    ];
 
     // Act
     const out = await notify({ Records: [...poison, ...messages.map((m) => sqsRecord(m))] }, context());
@@ -311,7 +329,14 @@ describe('alert notifier', () => {
     const queue = new FakeQueue();
 
     // Act: SES is back; the next scheduled scan finds the run still open
-    await runOverdueScan({ store, ledger, queue, now: '2024-04-04T09:15:00+07:00', runId: newRunId(NOW), wallClock: () => Date.parse('2024-04-04T09:15:00+07:00') });
+    await runOverdueScan({
+      store,
+      ledger,
+      queue,
+      now: '2024-04-04T09:15:00+07:00',
+      runId: newRunId(NOW),
+      wallClock: () => Date.parse('2024-04-04T09:15:00+07:00'),
+    });
     const nudge = queue.drain();
     const out = await notify({ Records: nudge.map((m) => sqsRecord(m)) }, context());
 

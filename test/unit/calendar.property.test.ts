@@ -13,15 +13,16 @@ const instant = fc.integer({ min: FROM, max: TO }).map((s) => toVnIso(s * 1000))
 const days = fc.integer({ min: 0, max: 80 }).map((n) => n / 2);
 // Up to three pauses starting within 20 days of the start, each up to 10 days long.
 const pausesAfter = (start: string) =>
-  fc.array(
-    fc.record({ offset: fc.integer({ min: -86_400, max: 20 * 86_400 }), length: fc.integer({ min: 0, max: 10 * 86_400 }) }),
-    { maxLength: 3 },
-  ).map((list): Pause[] =>
-    list.map(({ offset, length }) => {
-      const from = instantMs(start) + offset * 1000;
-      return { from: toVnIso(from), to: toVnIso(from + length * 1000) };
-    }),
-  );
+  fc
+    .array(fc.record({ offset: fc.integer({ min: -86_400, max: 20 * 86_400 }), length: fc.integer({ min: 0, max: 10 * 86_400 }) }), {
+      maxLength: 3,
+    })
+    .map((list): Pause[] =>
+      list.map(({ offset, length }) => {
+        const from = instantMs(start) + offset * 1000;
+        return { from: toVnIso(from), to: toVnIso(from + length * 1000) };
+      }),
+    );
 const startAndPauses = instant.chain((start) => fc.tuple(fc.constant(start), pausesAfter(start)));
 
 /** Minutes since Vietnam midnight, with seconds as a fraction. */

@@ -61,7 +61,12 @@ describe('legal holidays table', () => {
     // Prepare: the shape date-holidays gives Tết 2024 (eve plus four days) and its first day.
     const vnMidnight = (date: string) => new Date(`${date}T00:00:00+07:00`);
     const raw = [
-      { date: '2024-02-09 00:00:00', start: vnMidnight('2024-02-09'), end: vnMidnight('2024-02-14'), name: 'Giao thừa Tết Nguyên Đán 1 day before' },
+      {
+        date: '2024-02-09 00:00:00',
+        start: vnMidnight('2024-02-09'),
+        end: vnMidnight('2024-02-14'),
+        name: 'Giao thừa Tết Nguyên Đán 1 day before',
+      },
       { date: '2024-02-10 00:00:00', start: vnMidnight('2024-02-10'), end: vnMidnight('2024-02-11'), name: 'Tết Nguyên Đán' },
       { date: '2025-01-01 00:00:00', start: vnMidnight('2025-01-01'), end: vnMidnight('2025-01-02'), name: 'Tết Dương lịch' },
     ];
@@ -290,7 +295,11 @@ describe('addWorkingDays', () => {
 
   it.each([
     [[{ from: '2024-04-02T00:00:00+07:00', to: '2024-04-03T00:00:00+07:00' }], '2024-04-04T08:00:00+07:00', 'a paused Tuesday'],
-    [[{ from: '2024-04-01T18:00:00+07:00', to: '2024-04-02T06:00:00+07:00' }], '2024-04-03T08:00:00+07:00', 'a pause outside working hours'],
+    [
+      [{ from: '2024-04-01T18:00:00+07:00', to: '2024-04-02T06:00:00+07:00' }],
+      '2024-04-03T08:00:00+07:00',
+      'a pause outside working hours',
+    ],
     [[{ from: '2024-04-01T09:00:00+07:00', to: '2024-04-01T10:00:00+07:00' }], '2024-04-03T09:00:00+07:00', 'a one-hour pause'],
     [
       [

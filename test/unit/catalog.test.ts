@@ -51,7 +51,10 @@ describe('procedure catalog', () => {
 
   it.each<[string, string | null]>([
     ['1.001193', 'Thủ tục đăng ký khai sinh'],
-    ['2.000815', 'Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận'],
+    [
+      '2.000815',
+      'Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận',
+    ],
     ['1.001193.000.00.00.H57', 'Thủ tục đăng ký khai sinh'],
     [' 1.000894 ', 'Thủ tục đăng ký kết hôn'],
     ['9.999999', null],

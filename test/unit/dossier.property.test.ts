@@ -158,7 +158,11 @@ describe('applyEvent: dossier records', () => {
     ['the same version with other content', 'stale', record({ status: 4 })],
     ['an older version', 'stale', record({ version: '20240401081459', updatedAt: '2024-04-01T08:14:59+07:00', status: 1 })],
     ['a newer version', 'applied', record({ version: '20240401081501', updatedAt: '2024-04-01T08:15:01+07:00', status: 4 })],
-    ['a newer version with the same content otherwise', 'applied', record({ version: '20240402080000', updatedAt: '2024-04-02T08:00:00+07:00' })],
+    [
+      'a newer version with the same content otherwise',
+      'applied',
+      record({ version: '20240402080000', updatedAt: '2024-04-02T08:00:00+07:00' }),
+    ],
   ])('offered %s after the stored record: %s', (_label, expected, next) => {
     // Prepare
     const stored = applyEvent(null, rec(record())).state;

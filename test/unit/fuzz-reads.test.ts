@@ -100,7 +100,10 @@ const anyStatus = fc.integer({ min: 1, max: 10 });
 
 const seedRecord = fc.record({
   code: fc.constantFrom(...CODES),
-  MaTTHC: fc.oneof(fc.constantFrom(...PROCEDURES.slice(0, 40).map((p) => p.MaTTHC)), fc.constantFrom('9.999999', '1.001193.000.00.00.H57', 'X')),
+  MaTTHC: fc.oneof(
+    fc.constantFrom(...PROCEDURES.slice(0, 40).map((p) => p.MaTTHC)),
+    fc.constantFrom('9.999999', '1.001193.000.00.00.H57', 'X'),
+  ),
   KenhThucHien: fc.integer({ min: 1, max: 3 }),
   NgayTiepNhan: portalDate,
   NgayHenTra: optionalDate,
@@ -112,7 +115,10 @@ const seedRecord = fc.record({
   HinhThuc: fc.constantFrom(0, 1, null),
   Gia: fc.oneof(fc.constantFrom(0, 8000, 16000), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
   fees: fc.integer({ min: 0, max: 3 }),
-  supplements: fc.array(fc.record({ NgayYeuCauBoSung: optionalDate, NgayBoSung: optionalDate, NgayHenTraTruoc: optionalDate, NgayHenTraMoi: optionalDate }), { maxLength: 2 }),
+  supplements: fc.array(
+    fc.record({ NgayYeuCauBoSung: optionalDate, NgayBoSung: optionalDate, NgayHenTraTruoc: optionalDate, NgayHenTraMoi: optionalDate }),
+    { maxLength: 2 },
+  ),
   ChuHoSo: fc.oneof(fc.constant(DOSSIER.ChuHoSo), anyText),
   DonViXuLy: fc.oneof(fc.constant(DOSSIER.DonViXuLy), anyText, fc.constant(null)),
 });
@@ -121,7 +127,14 @@ const seedStep = fc.record({ code: fc.constantFrom(...CODES), ThoiDiemXuLy: port
 const seedPostal = fc.record({
   code: fc.constantFrom(...CODES),
   eventId: fc.stringMatching(/^[A-Z0-9-]{1,12}$/),
-  type: fc.constantFrom('COLLECTED', 'DELIVERED_TO_AGENCY', 'RESULT_PICKED_UP', 'RESULT_DELIVERED', 'DELIVERY_FAILED', 'RETURNED_TO_AGENCY'),
+  type: fc.constantFrom(
+    'COLLECTED',
+    'DELIVERED_TO_AGENCY',
+    'RESULT_PICKED_UP',
+    'RESULT_DELIVERED',
+    'DELIVERY_FAILED',
+    'RETURNED_TO_AGENCY',
+  ),
   occurredAt: fc.oneof({ weight: 3, arbitrary: realisticMs.map(toVnIso) }, { weight: 2, arbitrary: isoInstant }),
 });
 const seedPayment = fc.record({
@@ -149,12 +162,24 @@ function signed(path: string, message: unknown, secret: string): HttpEvent {
 async function seed(s: Seeds): Promise<void> {
   for (const r of s.records) {
     const { code, Gia, fees, supplements, ...fields } = r;
-    const record = { ...DOSSIER, ...fields, MaHoSo: code, DanhSachLePhi: Array.from({ length: fees }, () => ({ ...FEE, Gia })), DanhSachHoSoBoSung: supplements.map((x) => ({ ...SUPPLEMENT, ...x })) };
-    const res = await invoke(portalHandler, signed('/webhooks/portal', { service: 'DongBoHoSoMC', isUpdating: false, data: [record] }, secrets.portal));
+    const record = {
+      ...DOSSIER,
+      ...fields,
+      MaHoSo: code,
+      DanhSachLePhi: Array.from({ length: fees }, () => ({ ...FEE, Gia })),
+      DanhSachHoSoBoSung: supplements.map((x) => ({ ...SUPPLEMENT, ...x })),
+    };
+    const res = await invoke(
+      portalHandler,
+      signed('/webhooks/portal', { service: 'DongBoHoSoMC', isUpdating: false, data: [record] }, secrets.portal),
+    );
     expect([200, 400]).toContain(res.statusCode);
   }
   for (const st of s.steps) {
-    const res = await invoke(portalHandler, signed('/webhooks/portal', { service: 'CapNhatTienDoHoSoMC', data: [{ ...STEP, ...st, MaHoSo: st.code }] }, secrets.portal));
+    const res = await invoke(
+      portalHandler,
+      signed('/webhooks/portal', { service: 'CapNhatTienDoHoSoMC', data: [{ ...STEP, ...st, MaHoSo: st.code }] }, secrets.portal),
+    );
     expect([200, 400]).toContain(res.statusCode);
   }
   for (const p of s.postal) {
@@ -205,7 +230,12 @@ describe('fuzz: GET /dossiers/{MaHoSo}', () => {
       { weight: 4, arbitrary: code },
       { weight: 2, arbitrary: code.map(encodeURIComponent) },
       { weight: 1, arbitrary: code.map((c) => encodeURIComponent(encodeURIComponent(c))) },
-      { weight: 1, arbitrary: fc.tuple(code, fc.constantFrom('', ' ', '%', '%2', '%E1%BB', '%ZZ', '\u0000', '🎉')).map(([c, junk]) => `${junk}${c.toLowerCase()}${junk}`) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(code, fc.constantFrom('', ' ', '%', '%2', '%E1%BB', '%ZZ', '\u0000', '🎉'))
+          .map(([c, junk]) => `${junk}${c.toLowerCase()}${junk}`),
+      },
       { weight: 1, arbitrary: code.map((c) => c.replace(/[.-]/g, '')) },
       { weight: 3, arbitrary: anyText },
       { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('%', '2', '5', 'E', 'D', '8', '0', 'F', 'a'), maxLength: 30 }) },
@@ -266,23 +296,44 @@ describe('fuzz: GET /reports/supervision', () => {
   it('answers 200 with the report or 400 invalid_request naming the parameter, for any query', async () => {
     // Prepare
     const seen = new Map<number, number>();
-    const day = fc.integer({ min: Date.parse('2023-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') }).map((ms) => new Date(ms).toISOString().slice(0, 10));
-    const date = fc.oneof({ weight: 4, arbitrary: day }, { weight: 2, arbitrary: isoDate }, { weight: 1, arbitrary: anyText }, { weight: 1, arbitrary: fc.constantFrom('', ' 2024-04-01', '2024-4-1', '20240401', '2024-02-30', '0000-01-01', '9999-12-31') });
-    const asOf = fc.oneof({ weight: 2, arbitrary: realisticMs.map(toVnIso) }, { weight: 3, arbitrary: isoInstant }, { weight: 1, arbitrary: anyText });
-    const period = fc.record({ from: day, days: fc.integer({ min: -3, max: 1200 }), asOf: fc.option(asOf, { nil: undefined }) }).map(({ from, days, asOf: at }) => ({
-      from,
-      to: new Date(Date.parse(from) + days * 86400e3).toISOString().slice(0, 10),
-      ...(at === undefined ? {} : { asOf: at }),
-    }));
-    const extra = fc.dictionary(fc.oneof(anyText, fc.constantFrom('__proto__', 'constructor', 'FROM', 'from ', 'to[]')), anyText, { maxKeys: 2 });
+    const day = fc
+      .integer({ min: Date.parse('2023-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') })
+      .map((ms) => new Date(ms).toISOString().slice(0, 10));
+    const date = fc.oneof(
+      { weight: 4, arbitrary: day },
+      { weight: 2, arbitrary: isoDate },
+      { weight: 1, arbitrary: anyText },
+      { weight: 1, arbitrary: fc.constantFrom('', ' 2024-04-01', '2024-4-1', '20240401', '2024-02-30', '0000-01-01', '9999-12-31') },
+    );
+    const asOf = fc.oneof(
+      { weight: 2, arbitrary: realisticMs.map(toVnIso) },
+      { weight: 3, arbitrary: isoInstant },
+      { weight: 1, arbitrary: anyText },
+    );
+    const period = fc
+      .record({ from: day, days: fc.integer({ min: -3, max: 1200 }), asOf: fc.option(asOf, { nil: undefined }) })
+      .map(({ from, days, asOf: at }) => ({
+        from,
+        to: new Date(Date.parse(from) + days * 86400e3).toISOString().slice(0, 10),
+        ...(at === undefined ? {} : { asOf: at }),
+      }));
+    const extra = fc.dictionary(fc.oneof(anyText, fc.constantFrom('__proto__', 'constructor', 'FROM', 'from ', 'to[]')), anyText, {
+      maxKeys: 2,
+    });
     const query = fc
       .tuple(fc.oneof(period, fc.record({ from: date, to: date, asOf }, { requiredKeys: [] })), fc.oneof(fc.constant({}), extra))
       .map(([known, more]) => Object.assign(Object.fromEntries(Object.entries(more)), known) as Record<string, string>);
     const property = fc.asyncProperty(seeds, fc.option(query, { nil: undefined, freq: 10 }), async (s, q) => {
       resetPorts();
       await seed(s);
-      const params = q === undefined ? undefined : (Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
-      const event = httpEvent('GET', '/reports/supervision', { rawQueryString: params ? new URLSearchParams(params).toString() : '', ...(params ? { queryStringParameters: params } : {}) });
+      const params =
+        q === undefined
+          ? undefined
+          : (Object.fromEntries(Object.entries(q).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
+      const event = httpEvent('GET', '/reports/supervision', {
+        rawQueryString: params ? new URLSearchParams(params).toString() : '',
+        ...(params ? { queryStringParameters: params } : {}),
+      });
 
       // Act
       const res = await invoke(reportHandler, event);
@@ -324,11 +375,29 @@ describe('fuzz: POST /admin/overdue-scan', () => {
   it('answers 200 {scanned, flagged, alertsQueued} or 400 invalid_payload (nothing marked, nothing queued), for any body', async () => {
     // Prepare
     const seen = new Map<number, number>();
-    const now = fc.oneof({ weight: 3, arbitrary: realisticMs.map(toVnIso) }, { weight: 4, arbitrary: isoInstant }, { weight: 1, arbitrary: nastyValue });
+    const now = fc.oneof(
+      { weight: 3, arbitrary: realisticMs.map(toVnIso) },
+      { weight: 4, arbitrary: isoInstant },
+      { weight: 1, arbitrary: nastyValue },
+    );
     const body = fc.oneof(
       { weight: 6, arbitrary: now.map((n) => JSON.stringify({ now: n })) },
       { weight: 1, arbitrary: now.map((n) => JSON.stringify({ now: n, extra: true, constructor: { prototype: 1 } })) },
-      { weight: 1, arbitrary: fc.constantFrom('', '   ', '\n', 'null', '[]', '{}', '{"now":null}', '{"now":""}', '{"now":" 2024-04-04T09:00:00+07:00 "}', '{"__proto__":{"now":"x"}}') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          '',
+          '   ',
+          '\n',
+          'null',
+          '[]',
+          '{}',
+          '{"now":null}',
+          '{"now":""}',
+          '{"now":" 2024-04-04T09:00:00+07:00 "}',
+          '{"__proto__":{"now":"x"}}',
+        ),
+      },
       { weight: 1, arbitrary: fc.json({ maxDepth: 3 }) },
       { weight: 1, arbitrary: anyText },
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }) },

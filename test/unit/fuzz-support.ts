@@ -12,7 +12,15 @@ import fc from 'fast-check';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
 import { applyEvent, eventKey, type DossierEvent, type DossierState } from '../../functions/core/dossier';
 import { effectiveDueAt } from '../../functions/core/overdue';
-import type { AlertLevel, AlertMark, DossierStore, OfferedRecord, OverdueIndex, RawMessage, StoredDossier } from '../../functions/core/ports';
+import type {
+  AlertLevel,
+  AlertMark,
+  DossierStore,
+  OfferedRecord,
+  OverdueIndex,
+  RawMessage,
+  StoredDossier,
+} from '../../functions/core/ports';
 import { instantMs, vnDate } from '../../functions/core/time';
 import type { Outcome, Payment, PostalEvent, ProgressStep } from '../../functions/core/types';
 import { wardOf } from '../../functions/core/ward';
@@ -137,7 +145,8 @@ export class MemoryStore implements DossierStore, OverdueIndex {
     const bound = { due: dueSortKey(until), soon: dueSortKey(soonUntil) };
     for (const [key, s] of this.states) {
       const idx = this.index.get(key);
-      if ((idx?.place === 'due' || idx?.place === 'soon') && idx.dueAt && dueSortKey(idx.dueAt) <= bound[idx.place]) yield this.stored(key, s);
+      if ((idx?.place === 'due' || idx?.place === 'soon') && idx.dueAt && dueSortKey(idx.dueAt) <= bound[idx.place])
+        yield this.stored(key, s);
     }
   }
 
@@ -307,7 +316,12 @@ export const CONTRACT_PATH = /^(?:[A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[
 // ---- fixtures: valid messages as their senders send them ------------------------------------
 
 export const FEE = { TenPhiLePhi: 'Lệ phí đăng ký khai sinh', MaPhiLePhi: 'LP01', Gia: 8000 };
-export const SUPPLEMENT = { NgayYeuCauBoSung: '20240402090000', NgayBoSung: '20240403090000', NgayHenTraTruoc: '20240403170000', NgayHenTraMoi: '20240405170000' };
+export const SUPPLEMENT = {
+  NgayYeuCauBoSung: '20240402090000',
+  NgayBoSung: '20240403090000',
+  NgayHenTraTruoc: '20240403170000',
+  NgayHenTraMoi: '20240405170000',
+};
 
 export const DOSSIER = {
   MaHoSo: '000.00.12.H57-240401-0003',
@@ -380,7 +394,29 @@ export function mutate(base: Record<string, unknown>, mutations: readonly Mutati
 }
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
-const trickyChar = fc.constantFrom('%', '"', '\\', '\u0000', '\n', '\t', ' ', '.', '-', '_', '&', '=', '+', '#', '?', '/', '\u00a0', '\u200b', '\ufeff', '🎉', 'ệ');
+const trickyChar = fc.constantFrom(
+  '%',
+  '"',
+  '\\',
+  '\u0000',
+  '\n',
+  '\t',
+  ' ',
+  '.',
+  '-',
+  '_',
+  '&',
+  '=',
+  '+',
+  '#',
+  '?',
+  '/',
+  '\u00a0',
+  '\u200b',
+  '\ufeff',
+  '🎉',
+  'ệ',
+);
 
 /** Short text of every kind: Vietnamese, any code point, control characters, lone surrogates. */
 export const anyText = fc.oneof(
@@ -414,8 +450,20 @@ const offset = fc.oneof(
 
 /** An ISO 8601 instant, mostly in form, often out of range, with every kind of offset. */
 export const isoInstant = fc
-  .record({ y: year, mo: two(13), d: two(32), h: two(24), mi: two(60), s: fc.option(two(60)), frac: fc.option(fc.stringMatching(/^\.\d{1,12}$/)), off: offset })
-  .map(({ y, mo, d, h, mi, s, frac, off }) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}${s === null ? '' : `:${pad(s, 2)}${frac ?? ''}`}${off}`);
+  .record({
+    y: year,
+    mo: two(13),
+    d: two(32),
+    h: two(24),
+    mi: two(60),
+    s: fc.option(two(60)),
+    frac: fc.option(fc.stringMatching(/^\.\d{1,12}$/)),
+    off: offset,
+  })
+  .map(
+    ({ y, mo, d, h, mi, s, frac, off }) =>
+      `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}${s === null ? '' : `:${pad(s, 2)}${frac ?? ''}`}${off}`,
+  );
 
 /** A `YYYY-MM-DD` date, mostly in form, often not a real one. */
 export const isoDate = fc.record({ y: year, mo: two(13), d: two(32) }).map(({ y, mo, d }) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}`);
@@ -437,7 +485,9 @@ const nested = (depth: number): unknown => {
 };
 
 /** The prototype-pollution keys, as own properties of a parsed JSON object. */
-export const protoObject: unknown = JSON.parse('{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"toString":1,"hasOwnProperty":"x"}');
+export const protoObject: unknown = JSON.parse(
+  '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"toString":1,"hasOwnProperty":"x"}',
+);
 
 /** A value a field should not hold (or sometimes one it may): wrong types, edges, nesting, unicode. */
 export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -454,11 +504,15 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Keys worth setting on any object: the prototype's own names, and strangers. */
-export const strangeKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', ''), anyText);
+export const strangeKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', ''),
+  anyText,
+);
 
 /** Up to `max` mutations over `keys` (and strange keys): a nasty value, or the key removed. */
 export function mutations(keys: readonly string[], max = 3, value: fc.Arbitrary<unknown> = nastyValue): fc.Arbitrary<Mutation[]> {
   const key = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: strangeKey });
-  return fc.array(fc.tuple(key, fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: fc.constant<unknown>(DELETE) })), { maxLength: max });
+  return fc.array(fc.tuple(key, fc.oneof({ weight: 5, arbitrary: value }, { weight: 1, arbitrary: fc.constant<unknown>(DELETE) })), {
+    maxLength: max,
+  });
 }
-

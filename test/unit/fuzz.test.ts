@@ -166,7 +166,14 @@ function signatureHeader(mode: SignatureMode, secret: string, bytes: Buffer, gar
 }
 
 /** A signed POST: the header in `mode` over the exact bytes the handler will see. */
-function signedPost(path: string, body: string | Uint8Array, secret: string, mode: SignatureMode = 'valid', garbage = 'x', skew = 0): HttpEvent {
+function signedPost(
+  path: string,
+  body: string | Uint8Array,
+  secret: string,
+  mode: SignatureMode = 'valid',
+  garbage = 'x',
+  skew = 0,
+): HttpEvent {
   const header = signatureHeader(mode, secret, bodyBytes(body), garbage, skew);
   return postEvent(path, body, header === undefined ? {} : { 'x-motcua-signature': header });
 }
@@ -181,9 +188,17 @@ const code = (i: number) => `000.00.12.H57-240401-${String(i + 1).padStart(4, '0
 
 /** Lists as a record may carry them: mutated fees and supplements, or long runs of one item. */
 const listValue = fc.oneof(
-  fc.array(mutations(Object.keys(FEE)).map((m) => mutate(FEE, m)), { maxLength: 4 }),
-  fc.array(mutations(Object.keys(SUPPLEMENT)).map((m) => mutate(SUPPLEMENT, m)), { maxLength: 4 }),
-  fc.tuple(fc.integer({ min: 1, max: 150 }), fc.constantFrom<unknown>(0, null, FEE, SUPPLEMENT, 'x', [])).map(([n, v]) => Array<unknown>(n).fill(v)),
+  fc.array(
+    mutations(Object.keys(FEE)).map((m) => mutate(FEE, m)),
+    { maxLength: 4 },
+  ),
+  fc.array(
+    mutations(Object.keys(SUPPLEMENT)).map((m) => mutate(SUPPLEMENT, m)),
+    { maxLength: 4 },
+  ),
+  fc
+    .tuple(fc.integer({ min: 1, max: 150 }), fc.constantFrom<unknown>(0, null, FEE, SUPPLEMENT, 'x', []))
+    .map(([n, v]) => Array<unknown>(n).fill(v)),
 );
 const fieldValue = fc.oneof(
   { weight: 6, arbitrary: nastyValue },
@@ -193,7 +208,17 @@ const fieldValue = fc.oneof(
 );
 
 /** Dates (and a due date left out, so that it is computed from the catalog) are where time arithmetic starts. */
-const DATE_KEYS = ['NgayTiepNhan', 'NgayHenTra', 'NgayCapNhat', 'NgayTra', 'NgayKetThucXuLy', 'NgayTuChoi', 'ThoiDiemXuLy', 'NgayBatDau', 'NgayKetThucTheoQuyDinh'];
+const DATE_KEYS = [
+  'NgayTiepNhan',
+  'NgayHenTra',
+  'NgayCapNhat',
+  'NgayTra',
+  'NgayKetThucXuLy',
+  'NgayTuChoi',
+  'ThoiDiemXuLy',
+  'NgayBatDau',
+  'NgayKetThucTheoQuyDinh',
+];
 const dateValue = fc.oneof(compactDate, compactDate.map(Number), fc.constantFrom<unknown>(null, '', '20240229235959', '20230229000000'));
 const dateMutations = fc.array(fc.tuple(fc.constantFrom(...DATE_KEYS), dateValue), { minLength: 1, maxLength: 4 });
 
@@ -207,10 +232,19 @@ const portalCase = fc.record({
   ),
   variants: fc.oneof(
     { weight: 1, arbitrary: fc.constant<Mutation[][]>([[]]) },
-    { weight: 3, arbitrary: fc.array(fc.oneof(mutations(DOSSIER_KEYS, 3, fieldValue), mutations(STEP_KEYS, 3, fieldValue)), { minLength: 1, maxLength: 3 }) },
+    {
+      weight: 3,
+      arbitrary: fc.array(fc.oneof(mutations(DOSSIER_KEYS, 3, fieldValue), mutations(STEP_KEYS, 3, fieldValue)), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    },
     { weight: 1, arbitrary: fc.array(dateMutations, { minLength: 1, maxLength: 3 }) },
   ),
-  envelope: fc.oneof({ weight: 3, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 1, arbitrary: mutations(['isUpdating', 'data', 'service'], 2) }),
+  envelope: fc.oneof(
+    { weight: 3, arbitrary: fc.constant<Mutation[]>([]) },
+    { weight: 1, arbitrary: mutations(['isUpdating', 'data', 'service'], 2) },
+  ),
 });
 
 type PortalCase = typeof portalCase extends fc.Arbitrary<infer T> ? T : never;
@@ -220,7 +254,12 @@ function portalMessage(c: PortalCase): { message: Record<string, unknown>; clean
   const base = c.service === 'CapNhatTienDoHoSoMC' ? STEP : DOSSIER;
   const data = Array.from({ length: c.count }, (_, i) => mutate({ ...base, MaHoSo: code(i) }, c.variants[i % c.variants.length]));
   const message = mutate({ service: c.service, isUpdating: false, data }, c.envelope);
-  const clean = SERVICES.includes(c.service as string) && c.count >= 1 && c.count <= 500 && c.envelope.length === 0 && c.variants.every((v) => v.length === 0);
+  const clean =
+    SERVICES.includes(c.service as string) &&
+    c.count >= 1 &&
+    c.count <= 500 &&
+    c.envelope.length === 0 &&
+    c.variants.every((v) => v.length === 0);
   return { message, clean };
 }
 
@@ -284,7 +323,18 @@ describe('fuzz: POST /webhooks/portal', () => {
       fc.json({ maxDepth: 4 }),
       fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify({ service: 'DongBoHoSoMC', data: v })),
       fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify({ service: 'CapNhatTienDoHoSoMC', data: [v] })),
-      fc.constantFrom('', ' ', 'null', '[]', '{}', '"x"', '1', '{"__proto__":{"service":"DongBoHoSoMC"}}', '\ufeff{}', '{"service":"DongBoHoSoMC","data":[{}]}'),
+      fc.constantFrom(
+        '',
+        ' ',
+        'null',
+        '[]',
+        '{}',
+        '"x"',
+        '1',
+        '{"__proto__":{"service":"DongBoHoSoMC"}}',
+        '\ufeff{}',
+        '{"service":"DongBoHoSoMC","data":[{}]}',
+      ),
     );
     const property = fc.asyncProperty(body, async (b) => {
       resetPorts();
@@ -311,22 +361,28 @@ describe('fuzz: POST /webhooks/portal', () => {
       fc.constant(JSON.stringify(portalMessage({ service: 'DongBoHoSoMC', count: 1, variants: [[]], envelope: [] }).message)),
       fc.uint8Array({ maxLength: 200 }),
     );
-    const property = fc.asyncProperty(body, signatureMode, anyText, fc.integer({ min: 0, max: 10 ** 9 }), async (b, mode, garbage, skew) => {
-      resetPorts();
+    const property = fc.asyncProperty(
+      body,
+      signatureMode,
+      anyText,
+      fc.integer({ min: 0, max: 10 ** 9 }),
+      async (b, mode, garbage, skew) => {
+        resetPorts();
 
-      // Act
-      const res = await invoke(portalHandler, signedPost('/webhooks/portal', b, secrets.portal, mode, garbage, skew));
+        // Act
+        const res = await invoke(portalHandler, signedPost('/webhooks/portal', b, secrets.portal, mode, garbage, skew));
 
-      // Assess
-      const answer = contractAnswer(res, [bodyBytes(b).toString('utf8'), garbage]);
-      if (VALID_MODES.has(mode)) {
-        expect([200, 400]).toContain(res.statusCode);
-        return;
-      }
-      expect(res.statusCode).toBe(401);
-      expectErrorBody(answer, 'bad_signature');
-      expectNothingStored();
-    });
+        // Assess
+        const answer = contractAnswer(res, [bodyBytes(b).toString('utf8'), garbage]);
+        if (VALID_MODES.has(mode)) {
+          expect([200, 400]).toContain(res.statusCode);
+          return;
+        }
+        expect(res.statusCode).toBe(401);
+        expectErrorBody(answer, 'bad_signature');
+        expectNothingStored();
+      },
+    );
 
     // Act
     await fc.assert(property, { numRuns: 200 });
@@ -338,13 +394,24 @@ describe('fuzz: POST /webhooks/portal', () => {
     const body = fc.oneof(
       // one record whose field holds a long text, valid or not (quotes and control characters
       // double or sextuple when echoed back in JSON)
-      fc.tuple(fc.constantFrom(...DOSSIER_KEYS, 'extra'), longText(2_800_000)).map(([k, v]) => ({ service: 'DongBoHoSoMC', data: [dossier({ [k]: v })] })),
+      fc
+        .tuple(fc.constantFrom(...DOSSIER_KEYS, 'extra'), longText(2_800_000))
+        .map(([k, v]) => ({ service: 'DongBoHoSoMC', data: [dossier({ [k]: v })] })),
       // a fee list of hundreds of thousands of items
-      fc.integer({ min: 100, max: 400_000 }).map((n) => ({ service: 'DongBoHoSoMC', data: [dossier({ DanhSachLePhi: Array<number>(n).fill(0) })] })),
+      fc
+        .integer({ min: 100, max: 400_000 })
+        .map((n) => ({ service: 'DongBoHoSoMC', data: [dossier({ DanhSachLePhi: Array<number>(n).fill(0) })] })),
       // 500 records each with hundreds of bad fees
-      fc.integer({ min: 100, max: 1000 }).map((n) => ({ service: 'DongBoHoSoMC', data: Array.from({ length: 500 }, () => ({ DanhSachLePhi: Array<number>(n).fill(0) })) })),
+      fc
+        .integer({ min: 100, max: 1000 })
+        .map((n) => ({ service: 'DongBoHoSoMC', data: Array.from({ length: 500 }, () => ({ DanhSachLePhi: Array<number>(n).fill(0) })) })),
       // 500 valid records with long fields
-      fc.integer({ min: 1000, max: 12_000 }).map((n) => ({ service: 'DongBoHoSoMC', data: Array.from({ length: 500 }, (_, i) => dossier({ MaHoSo: code(i), GhiChu: 'ệ'.repeat(n) })) })),
+      fc
+        .integer({ min: 1000, max: 12_000 })
+        .map((n) => ({
+          service: 'DongBoHoSoMC',
+          data: Array.from({ length: 500 }, (_, i) => dossier({ MaHoSo: code(i), GhiChu: 'ệ'.repeat(n) })),
+        })),
       // far too many records
       fc.integer({ min: 501, max: 400_000 }).map((n) => ({ service: 'CapNhatTienDoHoSoMC', data: Array<number>(n).fill(0) })),
     );
@@ -372,9 +439,15 @@ describe('fuzz regressions: POST /webhooks/portal', () => {
 
   it.each([
     ['a fee list of 200 000 zeros (stack overflow in the validator)', one({ DanhSachLePhi: Array<number>(200_000).fill(0) })],
-    ['500 records of 1 000 bad fees each (stack overflow in the validator)', { service: 'DongBoHoSoMC', data: Array.from({ length: 500 }, () => ({ DanhSachLePhi: Array<number>(1000).fill(0) })) }],
-    ['a 2.5 MB field of quotes (echoed back as a 9.5 MiB answer, over Lambda\'s 6 MB)', one({ KenhThucHien: '"'.repeat(2_500_000) })],
-    ['a record received in 9999 with the due date left to the catalog (RangeError: Invalid time value)', one({ MaTTHC: '1.013978', NgayTiepNhan: '99991206070001', NgayHenTra: null })],
+    [
+      '500 records of 1 000 bad fees each (stack overflow in the validator)',
+      { service: 'DongBoHoSoMC', data: Array.from({ length: 500 }, () => ({ DanhSachLePhi: Array<number>(1000).fill(0) })) },
+    ],
+    ["a 2.5 MB field of quotes (echoed back as a 9.5 MiB answer, over Lambda's 6 MB)", one({ KenhThucHien: '"'.repeat(2_500_000) })],
+    [
+      'a record received in 9999 with the due date left to the catalog (RangeError: Invalid time value)',
+      one({ MaTTHC: '1.013978', NgayTiepNhan: '99991206070001', NgayHenTra: null }),
+    ],
     ['a due date in year 0000 (outside the accepted years 1900–2999)', one({ NgayHenTra: '00000101000000' })],
   ])('answers 400 to %s', async (_, message) => {
     // Prepare
@@ -410,7 +483,18 @@ const postalValue = fc.oneof(
   { weight: 4, arbitrary: nastyValue },
   { weight: 2, arbitrary: isoInstant },
   { weight: 1, arbitrary: trackingNumber },
-  { weight: 1, arbitrary: fc.constantFrom('COLLECTED', 'DELIVERED_TO_AGENCY', 'RESULT_PICKED_UP', 'DELIVERY_FAILED', 'RETURNED_TO_AGENCY', 'result_delivered', 'DELIVERED') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'COLLECTED',
+      'DELIVERED_TO_AGENCY',
+      'RESULT_PICKED_UP',
+      'DELIVERY_FAILED',
+      'RETURNED_TO_AGENCY',
+      'result_delivered',
+      'DELIVERED',
+    ),
+  },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9.]{1,12}-\d{6}-\d{4,6}$/) },
 );
 
@@ -418,27 +502,30 @@ describe('fuzz: POST /notifications/postal', () => {
   it('answers 200 {status} or 400 in the contract shape to correctly signed, mutated notifications', async () => {
     // Prepare
     const statuses = tally();
-    const property = fc.asyncProperty(fc.oneof({ weight: 1, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 4, arbitrary: mutations(POSTAL_KEYS, 3, postalValue) }), async (m) => {
-      resetPorts();
-      const text = JSON.stringify(mutate(POSTAL, m));
+    const property = fc.asyncProperty(
+      fc.oneof({ weight: 1, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 4, arbitrary: mutations(POSTAL_KEYS, 3, postalValue) }),
+      async (m) => {
+        resetPorts();
+        const text = JSON.stringify(mutate(POSTAL, m));
 
-      // Act
-      const res = await invoke(postalHandler, signedPost('/notifications/postal', text, secrets.postal));
+        // Act
+        const res = await invoke(postalHandler, signedPost('/notifications/postal', text, secrets.postal));
 
-      // Assess
-      const body = contractAnswer(res, [text]);
-      statuses.add(res.statusCode);
-      if (res.statusCode === 200) {
-        expect(body).toEqual({ status: expect.stringMatching(/^(applied|duplicate)$/) });
-        expect(store.raw).toHaveLength(1);
-      } else {
-        expect(res.statusCode).toBe(400);
-        const error = expectErrorBody(body, 'invalid_payload');
-        for (const d of error.details ?? []) expect(d.path).toMatch(CONTRACT_PATH);
-        expectNothingStored();
-      }
-      if (m.length === 0) expect(res.statusCode).toBe(200);
-    });
+        // Assess
+        const body = contractAnswer(res, [text]);
+        statuses.add(res.statusCode);
+        if (res.statusCode === 200) {
+          expect(body).toEqual({ status: expect.stringMatching(/^(applied|duplicate)$/) });
+          expect(store.raw).toHaveLength(1);
+        } else {
+          expect(res.statusCode).toBe(400);
+          const error = expectErrorBody(body, 'invalid_payload');
+          for (const d of error.details ?? []) expect(d.path).toMatch(CONTRACT_PATH);
+          expectNothingStored();
+        }
+        if (m.length === 0) expect(res.statusCode).toBe(200);
+      },
+    );
 
     // Act
     await fc.assert(property, { numRuns: 300 });
@@ -450,7 +537,12 @@ describe('fuzz: POST /notifications/postal', () => {
 
   it('answers 400 to correctly signed bytes, text and JSON of any kind, and 401 when not signed', async () => {
     // Prepare
-    const body = fc.oneof(fc.uint8Array({ maxLength: 1000 }), anyText, fc.json({ maxDepth: 4 }), fc.constantFrom('', 'null', '[]', '{}', '{"__proto__":{"eventId":"x"}}'));
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 1000 }),
+      anyText,
+      fc.json({ maxDepth: 4 }),
+      fc.constantFrom('', 'null', '[]', '{}', '{"__proto__":{"eventId":"x"}}'),
+    );
     const property = fc.asyncProperty(body, signatureMode, fc.boolean(), async (b, mode, signed) => {
       resetPorts();
       const sigMode = signed ? 'valid' : mode;
@@ -485,7 +577,9 @@ describe('fuzz regressions: POST /notifications/postal', () => {
 
     // Assess
     expect(res.statusCode).toBe(400);
-    expect(expectErrorBody(contractAnswer(res, [text]), 'invalid_payload').details).toEqual([{ path: 'occurredAt', message: expect.any(String) }]);
+    expect(expectErrorBody(contractAnswer(res, [text]), 'invalid_payload').details).toEqual([
+      { path: 'occurredAt', message: expect.any(String) },
+    ]);
     expectNothingStored();
   });
 });
@@ -541,11 +635,15 @@ describe('fuzz: POST /payments/paygov/confirm', () => {
         const message = mutate(PAYGOV, m);
         const sum = checksumOf(message, randomHex);
         const withSum =
-          checksum === 'valid' ? mutate(message, [['MaXacThuc', sum]])
-          : checksum === 'upper-case' ? mutate(message, [['MaXacThuc', sum.toUpperCase()]])
-          : checksum === 'wrong' ? mutate(message, [['MaXacThuc', randomHex]])
-          : checksum === 'nasty' ? mutate(message, [['MaXacThuc', nasty]])
-          : message;
+          checksum === 'valid'
+            ? mutate(message, [['MaXacThuc', sum]])
+            : checksum === 'upper-case'
+              ? mutate(message, [['MaXacThuc', sum.toUpperCase()]])
+              : checksum === 'wrong'
+                ? mutate(message, [['MaXacThuc', randomHex]])
+                : checksum === 'nasty'
+                  ? mutate(message, [['MaXacThuc', nasty]])
+                  : message;
         const text = JSON.stringify(withSum);
 
         // Act
@@ -632,11 +730,24 @@ const vnpayValue = fc.oneof(
   { weight: 3, arbitrary: queryText },
   { weight: 2, arbitrary: numberish.map(String) },
   { weight: 1, arbitrary: fc.nat().map((n) => String(n * 100)) },
-  { weight: 1, arbitrary: fc.constantFrom('1600000', '1600050', '-1600000', '1e8', '16000.00', ' 1600000', '9'.repeat(30), '00', '0', '+1600000') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('1600000', '1600050', '-1600000', '1e8', '16000.00', ' 1600000', '9'.repeat(30), '00', '0', '+1600000'),
+  },
   { weight: 1, arbitrary: compactDate },
   { weight: 1, arbitrary: fc.constantFrom('00', '01', '24', '99', '') },
   { weight: 1, arbitrary: fc.oneof(queryText, fc.stringMatching(/^\d{1,20}$/)).map((s) => `${DOSSIER_CODE}_${s}`) },
-  { weight: 1, arbitrary: fc.constantFrom('000.00.12.H57-240231-0011_1', '_1', '000.00.12.H57-240402-0011', '000.00.12.H57-240402-0011_', 'a-240402-0011_1', `${TXN_REF}_3`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '000.00.12.H57-240231-0011_1',
+      '_1',
+      '000.00.12.H57-240402-0011',
+      '000.00.12.H57-240402-0011_',
+      'a-240402-0011_1',
+      `${TXN_REF}_3`,
+    ),
+  },
 );
 
 type HashMode =
@@ -651,7 +762,14 @@ type HashMode =
   | 'value changed'
   | 'parameter twice'
   | 'hash cut short';
-const VALID_HASH_MODES: ReadonlySet<HashMode> = new Set(['valid', 'upper-case hash', 'with ?', 'extra unsigned parameter', 'empty vnp_ parameter', 'hash type given']);
+const VALID_HASH_MODES: ReadonlySet<HashMode> = new Set([
+  'valid',
+  'upper-case hash',
+  'with ?',
+  'extra unsigned parameter',
+  'empty vnp_ parameter',
+  'hash type given',
+]);
 
 /** The IPN query string for `params` signed in `mode`. */
 function ipnQuery(params: Record<string, string>, mode: HashMode, secret: string): string {
@@ -691,12 +809,17 @@ function ipnEvent(query: string): HttpEvent {
   for (const [k, v] of new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)) {
     params[k] = k in params ? `${params[k]},${v}` : v;
   }
-  return httpEvent('GET', '/payments/vnpay/ipn', { rawQueryString: query.startsWith('?') ? query.slice(1) : query, queryStringParameters: params });
+  return httpEvent('GET', '/payments/vnpay/ipn', {
+    rawQueryString: query.startsWith('?') ? query.slice(1) : query,
+    queryStringParameters: params,
+  });
 }
 
 /** Puts the dossier the IPN pays for in the store (fee total 16 000 VND), then forgets the write. */
 async function seedVnpayDossier(): Promise<void> {
-  await store.offerRecords([{ record: record({ code: DOSSIER_CODE, fees: [{ name: 'Lệ phí', code: 'LP01', amount: 16000 }], feeTotal: 16000 }), raw: {} }]);
+  await store.offerRecords([
+    { record: record({ code: DOSSIER_CODE, fees: [{ name: 'Lệ phí', code: 'LP01', amount: 16000 }], feeTotal: 16000 }), raw: {} },
+  ]);
   store.clearLog();
 }
 
@@ -704,11 +827,31 @@ describe('fuzz: GET /payments/vnpay/ipn', () => {
   it('always answers HTTP 200 {RspCode, Message} to signed, mutated IPNs; 97 and 01 store nothing', async () => {
     // Prepare
     const answers = tally();
-    const overrides = fc.record(Object.fromEntries(VNPAY_KEYS.map((k) => [k, vnpayValue])) as Record<string, fc.Arbitrary<string>>, { requiredKeys: [] });
-    const extras = fc.dictionary(fc.oneof(queryText, queryText.map((s) => `vnp_${s}`)), queryText, { maxKeys: 2 });
+    const overrides = fc.record(Object.fromEntries(VNPAY_KEYS.map((k) => [k, vnpayValue])) as Record<string, fc.Arbitrary<string>>, {
+      requiredKeys: [],
+    });
+    const extras = fc.dictionary(
+      fc.oneof(
+        queryText,
+        queryText.map((s) => `vnp_${s}`),
+      ),
+      queryText,
+      { maxKeys: 2 },
+    );
     const hashMode = fc.constantFrom<HashMode>(
-      'valid', 'valid', 'valid', 'upper-case hash', 'with ?', 'extra unsigned parameter', 'empty vnp_ parameter', 'hash type given',
-      'wrong secret', 'no hash', 'value changed', 'parameter twice', 'hash cut short',
+      'valid',
+      'valid',
+      'valid',
+      'upper-case hash',
+      'with ?',
+      'extra unsigned parameter',
+      'empty vnp_ parameter',
+      'hash type given',
+      'wrong secret',
+      'no hash',
+      'value changed',
+      'parameter twice',
+      'hash cut short',
     );
     const property = fc.asyncProperty(
       fc.oneof({ weight: 1, arbitrary: fc.constant({}) }, { weight: 4, arbitrary: overrides }),
@@ -720,7 +863,8 @@ describe('fuzz: GET /payments/vnpay/ipn', () => {
         await seedVnpayDossier();
         const params: Record<string, string> = { ...VNPAY, ...over };
         for (const k of drop) delete params[k];
-        for (const [k, v] of Object.entries(extra)) if (!(k in VNPAY) && k !== 'vnp_SecureHash' && k !== 'vnp_SecureHashType') params[k] = v;
+        for (const [k, v] of Object.entries(extra))
+          if (!(k in VNPAY) && k !== 'vnp_SecureHash' && k !== 'vnp_SecureHashType') params[k] = v;
         const query = ipnQuery(params, mode, secrets.vnpay);
 
         // Act
@@ -739,12 +883,14 @@ describe('fuzz: GET /payments/vnpay/ipn', () => {
         if (['97', '01', '99'].includes(body.RspCode)) expectNothingStored();
         if (body.RspCode === '00' || body.RspCode === '02') expect(store.raw).toHaveLength(1);
         const amount = params.vnp_Amount;
-        const badAmount = amount === undefined || !/^\d+$/.test(amount) || !Number.isSafeInteger(Number(amount)) || Number(amount) % 100 !== 0;
+        const badAmount =
+          amount === undefined || !/^\d+$/.test(amount) || !Number.isSafeInteger(Number(amount)) || Number(amount) % 100 !== 0;
         if (VALID_HASH_MODES.has(mode) && params.vnp_TxnRef === TXN_REF && badAmount) {
           expect(body.RspCode).toBe('04');
           expectNothingStored();
         }
-        if (Object.keys(over).length === 0 && drop.length === 0 && Object.keys(extra).length === 0 && mode === 'valid') expect(body.RspCode).toBe('00');
+        if (Object.keys(over).length === 0 && drop.length === 0 && Object.keys(extra).length === 0 && mode === 'valid')
+          expect(body.RspCode).toBe('00');
       },
     );
 
@@ -760,7 +906,9 @@ describe('fuzz: GET /payments/vnpay/ipn', () => {
     const query = fc.oneof(
       anyText,
       fc.string({ unit: fc.constantFrom('vnp_', 'SecureHash', '=', '&', '%', '%E1', '%ZZ', '+', '?', 'a', '0', 'f'), maxLength: 40 }),
-      fc.dictionary(fc.constantFrom(...VNPAY_KEYS, 'vnp_SecureHash', 'vnp_SecureHashType'), anyText).map((d) => new URLSearchParams(d).toString()),
+      fc
+        .dictionary(fc.constantFrom(...VNPAY_KEYS, 'vnp_SecureHash', 'vnp_SecureHashType'), anyText)
+        .map((d) => new URLSearchParams(d).toString()),
       fc.stringMatching(/^[0-9a-f]{128}$/).map((h) => `${new URLSearchParams(VNPAY).toString()}&vnp_SecureHash=${h}`),
     );
     const property = fc.asyncProperty(query, async (q) => {

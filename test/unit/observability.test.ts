@@ -52,7 +52,10 @@ beforeEach(() => {
     written.push(String(chunk));
     return true;
   };
-  spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
 });
 
 afterEach(() => {
@@ -103,7 +106,10 @@ const PERSONAL = [DOSSIER.SoGiayToChuHoSo, DOSSIER.SoDienThoai, DOSSIER.Email];
 
 /** Runs `fn` outside a test with the process's output held back (seeding in a beforeAll). */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const held = [jest.spyOn(process.stdout, 'write').mockImplementation(() => true), jest.spyOn(process.stderr, 'write').mockImplementation(() => true)];
+  const held = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true),
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true),
+  ];
   try {
     return await fn();
   } finally {
@@ -240,20 +246,49 @@ describe('rejected requests: one Rejected line with its Reason, nothing else cou
 
   const tooBig = () => postEvent('/webhooks/portal', 'x'.repeat(5 * 1024 * 1024 + 1));
   const paygovBadChecksum = () => {
-    const message = { LoaiBanTin: 'CONFIRM', MaLoi: '00', MaDoiTac: 'UBND.BINHAN', MaThamChieu: 'dvc0000012H57240401000320240401093015', SoTien: 16000, MaTienTe: 'VND', MaGiaoDich: 'PG1', MaNganHang: 'VCB', ThoiGianGD: '20240401093342', ThongTinGiaoDich: 'x' };
-    return postEvent('/payments/paygov/confirm', JSON.stringify({ ...message, MaXacThuc: paygovChecksum(message, `${secrets.paygov}-not`) }));
+    const message = {
+      LoaiBanTin: 'CONFIRM',
+      MaLoi: '00',
+      MaDoiTac: 'UBND.BINHAN',
+      MaThamChieu: 'dvc0000012H57240401000320240401093015',
+      SoTien: 16000,
+      MaTienTe: 'VND',
+      MaGiaoDich: 'PG1',
+      MaNganHang: 'VCB',
+      ThoiGianGD: '20240401093342',
+      ThongTinGiaoDich: 'x',
+    };
+    return postEvent(
+      '/payments/paygov/confirm',
+      JSON.stringify({ ...message, MaXacThuc: paygovChecksum(message, `${secrets.paygov}-not`) }),
+    );
   };
 
   it.each<[string, string, () => HttpEvent, unknown]>([
     ['an unsigned portal delivery', 'bad_signature', () => postEvent('/webhooks/portal', JSON.stringify(records(DOSSIER))), portalHandler],
     ['a portal body over 5 MiB', 'payload_too_large', tooBig, portalHandler],
-    ['a signed portal body that is not JSON', 'invalid_payload', () => signed('/webhooks/portal', '{"service":', secrets.portal), portalHandler],
-    ['an invalid portal record', 'invalid_payload', () => signed('/webhooks/portal', records({ ...DOSSIER, NgayTiepNhan: 'hôm qua' }), secrets.portal), portalHandler],
+    [
+      'a signed portal body that is not JSON',
+      'invalid_payload',
+      () => signed('/webhooks/portal', '{"service":', secrets.portal),
+      portalHandler,
+    ],
+    [
+      'an invalid portal record',
+      'invalid_payload',
+      () => signed('/webhooks/portal', records({ ...DOSSIER, NgayTiepNhan: 'hôm qua' }), secrets.portal),
+      portalHandler,
+    ],
     ['a PayGov confirmation with a wrong MaXacThuc', 'bad_checksum', paygovBadChecksum, paygovHandler],
     ['a VNPay IPN signed with another secret', 'bad_signature', () => ipn({}, 'not-the-secret'), vnpayHandler],
     ['a VNPay IPN for an order not of our form', 'bad_order', () => ipn({ vnp_TxnRef: 'ORDER-1' }), vnpayHandler],
     ['a VNPay IPN with a fractional amount', 'invalid_payload', () => ipn({ vnp_Amount: '1600050' }), vnpayHandler],
-    ['a read of an unknown dossier', 'not_found', () => httpEvent('GET', '/dossiers/x', { pathParameters: { MaHoSo: 'X' } }), getDossierHandler],
+    [
+      'a read of an unknown dossier',
+      'not_found',
+      () => httpEvent('GET', '/dossiers/x', { pathParameters: { MaHoSo: 'X' } }),
+      getDossierHandler,
+    ],
   ])('%s: Reason=%s', async (_what, reason, event, handler) => {
     // Act
     await invoke(handler, event());
@@ -268,7 +303,9 @@ describe('rejected requests: one Rejected line with its Reason, nothing else cou
   it('store unavailable: Rejected=store_unavailable, and the warning carries the delivery id (a key of the invocation)', async () => {
     // Prepare
     const event = signed('/webhooks/portal', records(DOSSIER), secrets.portal);
-    const saveRaw = jest.spyOn(fuzzPorts.store, 'saveRaw').mockRejectedValueOnce(new StoreUnavailableError('DynamoDB PutItem failed: throttled'));
+    const saveRaw = jest
+      .spyOn(fuzzPorts.store, 'saveRaw')
+      .mockRejectedValueOnce(new StoreUnavailableError('DynamoDB PutItem failed: throttled'));
 
     // Act
     const res = (await invoke(portalHandler, event)) as HttpResult;
@@ -307,7 +344,18 @@ describe('payments and postal events', () => {
 
   it('PayGov: PaymentsReceived, logged with the delivery id and the dossier key (all PayGov names)', async () => {
     // Prepare
-    const message = { LoaiBanTin: 'CONFIRM', MaLoi: '00', MaDoiTac: 'UBND.BINHAN', MaThamChieu: 'dvc0000012H57240401000320240401093015', SoTien: 8000, MaTienTe: 'VND', MaGiaoDich: 'PG2', MaNganHang: 'VCB', ThoiGianGD: '20240401093342', ThongTinGiaoDich: 'x' };
+    const message = {
+      LoaiBanTin: 'CONFIRM',
+      MaLoi: '00',
+      MaDoiTac: 'UBND.BINHAN',
+      MaThamChieu: 'dvc0000012H57240401000320240401093015',
+      SoTien: 8000,
+      MaTienTe: 'VND',
+      MaGiaoDich: 'PG2',
+      MaNganHang: 'VCB',
+      ThoiGianGD: '20240401093342',
+      ThongTinGiaoDich: 'x',
+    };
     const event = postEvent('/payments/paygov/confirm', JSON.stringify({ ...message, MaXacThuc: paygovChecksum(message, secrets.paygov) }));
 
     // Act
@@ -365,11 +413,23 @@ describe('scan, notifier and digest', () => {
 
     // Assess
     expect(scanLines).toEqual([
-      { namespace: 'Motcua', dimensions: [['service', 'Level']], dims: { service: 'motcua', Level: 'overdue' }, values: { DossiersFlagged: 1 } },
-      { namespace: 'Motcua', dimensions: [['service', 'Level']], dims: { service: 'motcua', Level: 'soon' }, values: { DossiersFlagged: 0 } },
+      {
+        namespace: 'Motcua',
+        dimensions: [['service', 'Level']],
+        dims: { service: 'motcua', Level: 'overdue' },
+        values: { DossiersFlagged: 1 },
+      },
+      {
+        namespace: 'Motcua',
+        dimensions: [['service', 'Level']],
+        dims: { service: 'motcua', Level: 'soon' },
+        values: { DossiersFlagged: 0 },
+      },
     ]);
     expect(notifierLines.map((m) => m.values)).toEqual([{ EmailsSent: 1 }]);
-    expect(digestLines).toEqual([{ namespace: 'Motcua', dimensions: [['service']], dims: { service: 'motcua' }, values: { OverdueOpen: 1, EmailsSent: 1 } }]);
+    expect(digestLines).toEqual([
+      { namespace: 'Motcua', dimensions: [['service']], dims: { service: 'motcua' }, values: { OverdueOpen: 1, EmailsSent: 1 } },
+    ]);
     expect(mockMailer.sent).toHaveLength(2);
     const digestLog = logLines('daily digest')[0];
     expect(digestLog).toMatchObject({ function_request_id: 'digest-1', overdue: 1 });

@@ -53,7 +53,10 @@ describe('scan clock of POST /admin/overdue-scan', () => {
     ['an array', '[]', ''],
   ])('rejects %s with 400 invalid_payload naming "%s"', async (_what, body, path) => {
     // Prepare
-    const handler = overdueScan(() => ({ store: ward(), ledger: new FakeLedger(), queue: new FakeQueue() }), () => REAL_NOW);
+    const handler = overdueScan(
+      () => ({ store: ward(), ledger: new FakeLedger(), queue: new FakeQueue() }),
+      () => REAL_NOW,
+    );
 
     // Act
     const res = (await handler(post(body))) as { statusCode: number; body: string };
@@ -72,10 +75,17 @@ describe('overdue-scan handler', () => {
     const store = ward();
     const ledger = new FakeLedger();
     const queue = new FakeQueue();
-    const handler = overdueScan(() => ({ store, ledger, queue }), () => REAL_NOW);
+    const handler = overdueScan(
+      () => ({ store, ledger, queue }),
+      () => REAL_NOW,
+    );
 
     // Act
-    const first = (await handler(post('{"now":"2024-04-04T09:00:00+07:00"}'))) as { statusCode: number; body: string; headers: Record<string, string> };
+    const first = (await handler(post('{"now":"2024-04-04T09:00:00+07:00"}'))) as {
+      statusCode: number;
+      body: string;
+      headers: Record<string, string>;
+    };
     const second = (await handler(post('{"now":"2024-04-04T09:00:00+07:00"}'))) as { statusCode: number; body: string };
 
     // Assess
@@ -92,14 +102,20 @@ describe('overdue-scan handler', () => {
     const queue = new FakeQueue();
     queue.failAfter = 0;
     const ledger = new FakeLedger();
-    const handler = overdueScan(() => ({ store, ledger, queue }), () => REAL_NOW);
+    const handler = overdueScan(
+      () => ({ store, ledger, queue }),
+      () => REAL_NOW,
+    );
 
     // Act
     const res = (await handler(post())) as { statusCode: number; body: string };
 
     // Assess
     expect(res.statusCode).toBe(503);
-    expect(JSON.parse(res.body).error).toMatchObject({ code: 'queue_unavailable', message: expect.stringContaining('took 0 of the alert messages') });
+    expect(JSON.parse(res.body).error).toMatchObject({
+      code: 'queue_unavailable',
+      message: expect.stringContaining('took 0 of the alert messages'),
+    });
     const [open] = await ledger.listOpenRuns();
     expect((await ledger.loadRun(open.runId)).alerts.map((a) => a.code)).toContain('000.00.12.H57-240401-0001');
     expect(store.get('000.00.12.H57-240401-0001').dossier.alerts.overdue).not.toBeNull();
@@ -111,7 +127,10 @@ describe('overdue-scan handler', () => {
   ])('runs on a %s scheduled event at its time and answers the counts', async (_what, event) => {
     // Prepare
     const queue = new FakeQueue();
-    const handler = overdueScan(() => ({ store: ward(), ledger: new FakeLedger(), queue }), () => Date.parse('2030-01-01T00:00:00Z'));
+    const handler = overdueScan(
+      () => ({ store: ward(), ledger: new FakeLedger(), queue }),
+      () => Date.parse('2030-01-01T00:00:00Z'),
+    );
 
     // Act
     const out = await handler(event);
@@ -126,7 +145,10 @@ describe('overdue-scan handler', () => {
     // Prepare
     const queue = new FakeQueue();
     queue.failAfter = 0;
-    const handler = overdueScan(() => ({ store: ward(), ledger: new FakeLedger(), queue }), () => REAL_NOW);
+    const handler = overdueScan(
+      () => ({ store: ward(), ledger: new FakeLedger(), queue }),
+      () => REAL_NOW,
+    );
 
     // Act
     const attempt = handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2024-04-04T02:00:00Z' });
@@ -149,10 +171,19 @@ describe('daily digest', () => {
     store.put(record({ code: '000.00.12.H57-240401-0005', dueAt: '2024-04-01T17:00:00+07:00', status: 9 })); // finished
     const ledger = new FakeLedger();
     const alerted = store.get('000.00.12.H57-240401-0001');
-    await store.markAlerted(alerted.dossier.key, alerted.dossier.record!.version, 'overdue', { dueAt: alerted.dossier.dueAt!, at: '2024-04-04T08:00:00+07:00' });
+    await store.markAlerted(alerted.dossier.key, alerted.dossier.record!.version, 'overdue', {
+      dueAt: alerted.dossier.dueAt!,
+      at: '2024-04-04T08:00:00+07:00',
+    });
     const mailer = new FakeMailer();
-    const recipients = { default: ['chutich@binhan.local', 'phochutich@binhan.local', 'CHUTICH@binhan.local'], byField: { HT: ['tuphap@binhan.local'] } };
-    const digest = dailyDigest(() => ({ store, ledger, mailer, recipients }), () => Date.parse('2024-04-05T07:30:00+07:00'));
+    const recipients = {
+      default: ['chutich@binhan.local', 'phochutich@binhan.local', 'CHUTICH@binhan.local'],
+      byField: { HT: ['tuphap@binhan.local'] },
+    };
+    const digest = dailyDigest(
+      () => ({ store, ledger, mailer, recipients }),
+      () => Date.parse('2024-04-05T07:30:00+07:00'),
+    );
     const tick = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2024-04-05T00:30:00Z' };
 
     // Act

@@ -214,7 +214,12 @@ describe('pausedIntervals', () => {
       'supplement then payment: one pause',
     ],
     [
-      [step('2024-04-02T08:00:00+07:00', 8), step('2024-04-03T08:00:00+07:00', 4), step('2024-04-04T08:00:00+07:00', 5), step('2024-04-05T08:00:00+07:00', 4)],
+      [
+        step('2024-04-02T08:00:00+07:00', 8),
+        step('2024-04-03T08:00:00+07:00', 4),
+        step('2024-04-04T08:00:00+07:00', 5),
+        step('2024-04-05T08:00:00+07:00', 4),
+      ],
       [
         { from: '2024-04-02T08:00:00+07:00', to: '2024-04-03T08:00:00+07:00' },
         { from: '2024-04-04T08:00:00+07:00', to: '2024-04-05T08:00:00+07:00' },
@@ -243,7 +248,12 @@ describe('pausedIntervals', () => {
   });
 
   it.each<[Status, string, Pause[], string]>([
-    [4, '2024-04-04T09:00:00+07:00', [{ from: '2024-04-02T08:00:00+07:00', to: '2024-04-04T09:00:00+07:00' }], 'the record says processing resumed'],
+    [
+      4,
+      '2024-04-04T09:00:00+07:00',
+      [{ from: '2024-04-02T08:00:00+07:00', to: '2024-04-04T09:00:00+07:00' }],
+      'the record says processing resumed',
+    ],
     [4, '2024-04-01T09:00:00+07:00', [{ from: '2024-04-02T08:00:00+07:00', to: NOW }], 'an older record does not close the pause'],
     [5, '2024-04-04T09:00:00+07:00', [{ from: '2024-04-02T08:00:00+07:00', to: NOW }], 'the record confirms the pause'],
   ])('with the record at status %s, updated %s → %j (%s)', (status, updatedAt, expected) => {

@@ -219,15 +219,21 @@ describe('parsePaygovConfirm: bad_checksum', () => {
   it.each([
     ['another secret', () => signed({}, 'wrong-secret')],
     ['a field changed after signing', () => JSON.stringify({ ...JSON.parse(signed()), SoTien: 160000 })],
-    ['a checksum over the fields in another order', () => {
-      const m = base();
-      const line = `${m.MaLoi}|${m.LoaiBanTin}|${m.MaDoiTac}|${m.MaThamChieu}|${m.SoTien}|${m.MaTienTe}|${m.MaGiaoDich}|${m.MaNganHang}|${m.ThoiGianGD}|${m.ThongTinGiaoDich}|${SECRET}`;
-      return JSON.stringify({ ...m, MaXacThuc: createHash('sha256').update(line).digest('hex') });
-    }],
-    ['a checksum without the secret', () => {
-      const m = base();
-      return JSON.stringify({ ...m, MaXacThuc: paygovChecksum(m, '') });
-    }],
+    [
+      'a checksum over the fields in another order',
+      () => {
+        const m = base();
+        const line = `${m.MaLoi}|${m.LoaiBanTin}|${m.MaDoiTac}|${m.MaThamChieu}|${m.SoTien}|${m.MaTienTe}|${m.MaGiaoDich}|${m.MaNganHang}|${m.ThoiGianGD}|${m.ThongTinGiaoDich}|${SECRET}`;
+        return JSON.stringify({ ...m, MaXacThuc: createHash('sha256').update(line).digest('hex') });
+      },
+    ],
+    [
+      'a checksum without the secret',
+      () => {
+        const m = base();
+        return JSON.stringify({ ...m, MaXacThuc: paygovChecksum(m, '') });
+      },
+    ],
     ['an empty MaXacThuc', () => JSON.stringify({ ...base(), MaXacThuc: '' })],
     ['a truncated MaXacThuc', () => JSON.stringify({ ...base(), MaXacThuc: contractChecksum(base(), SECRET).slice(0, 63) })],
     ['a MaXacThuc that is not hex', () => JSON.stringify({ ...base(), MaXacThuc: 'z'.repeat(64) })],
@@ -285,8 +291,17 @@ describe('parsePaygovConfirm: malformed', () => {
   });
 
   it.each([
-    'LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang',
-    'ThoiGianGD', 'ThongTinGiaoDich', 'MaXacThuc',
+    'LoaiBanTin',
+    'MaLoi',
+    'MaDoiTac',
+    'MaThamChieu',
+    'SoTien',
+    'MaTienTe',
+    'MaGiaoDich',
+    'MaNganHang',
+    'ThoiGianGD',
+    'ThongTinGiaoDich',
+    'MaXacThuc',
   ])('%s missing', (field) => {
     // Prepare
     const m = JSON.parse(signed());

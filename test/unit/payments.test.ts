@@ -108,7 +108,11 @@ describe('countedPayments', () => {
 describe('flaggedPayments', () => {
   it.each([
     { case: 'wrong amount', payments: [payment({ amount: 49_000 })], flagged: ['paygov#GD001'] },
-    { case: 'wrong amount delivered twice', payments: [payment({ amount: 49_000 }), payment({ amount: 49_000 })], flagged: ['paygov#GD001'] },
+    {
+      case: 'wrong amount delivered twice',
+      payments: [payment({ amount: 49_000 }), payment({ amount: 49_000 })],
+      flagged: ['paygov#GD001'],
+    },
     { case: 'failed attempt with a wrong amount', payments: [payment({ amount: 1, success: false })], flagged: [] },
     { case: 'exact amount', payments: [payment()], flagged: [] },
   ])('$case', ({ payments, flagged }) => {

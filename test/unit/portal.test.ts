@@ -152,7 +152,18 @@ describe('parsePortalMessage: dossier records (DongBoHoSoMC)', () => {
 
   it('accepts a record with only the required fields, the optional ones absent', () => {
     // Prepare
-    const required = ['MaHoSo', 'MaTTHC', 'TenTTHC', 'MaLinhVuc', 'TenLinhVuc', 'KenhThucHien', 'NgayTiepNhan', 'NgayHenTra', 'TrangThaiHoSo', 'NgayCapNhat'];
+    const required = [
+      'MaHoSo',
+      'MaTTHC',
+      'TenTTHC',
+      'MaLinhVuc',
+      'TenLinhVuc',
+      'KenhThucHien',
+      'NgayTiepNhan',
+      'NgayHenTra',
+      'TrangThaiHoSo',
+      'NgayCapNhat',
+    ];
     const full = dossierJson();
     const minimal = Object.fromEntries(required.map((k) => [k, full[k]]));
 
@@ -247,7 +258,14 @@ describe('parsePortalMessage: dossier records (DongBoHoSoMC)', () => {
   it('trims strings and reads empty optional ones as absent', () => {
     // Prepare
     const body = dossiers(
-      dossierJson({ MaHoSo: ' 000.00.12.H57-240401-0003 ', TenTTHC: '  Thủ tục đăng ký khai sinh ', ChuHoSo: '  ', Email: '', GhiChu: null, NgayTra: '' }),
+      dossierJson({
+        MaHoSo: ' 000.00.12.H57-240401-0003 ',
+        TenTTHC: '  Thủ tục đăng ký khai sinh ',
+        ChuHoSo: '  ',
+        Email: '',
+        GhiChu: null,
+        NgayTra: '',
+      }),
     );
 
     // Act
@@ -323,19 +341,27 @@ describe('parsePortalMessage: dossier records (DongBoHoSoMC)', () => {
     expect(details).toEqual([{ path: 'data[0].MaHoSo', message: expect.any(String) }]);
   });
 
-  it.each(['MaHoSo', 'MaTTHC', 'TenTTHC', 'MaLinhVuc', 'TenLinhVuc', 'KenhThucHien', 'NgayTiepNhan', 'NgayHenTra', 'TrangThaiHoSo', 'NgayCapNhat'])(
-    'names the missing required field %s',
-    (field) => {
-      // Prepare
-      const body = dossiers(without(field, dossierJson()));
+  it.each([
+    'MaHoSo',
+    'MaTTHC',
+    'TenTTHC',
+    'MaLinhVuc',
+    'TenLinhVuc',
+    'KenhThucHien',
+    'NgayTiepNhan',
+    'NgayHenTra',
+    'TrangThaiHoSo',
+    'NgayCapNhat',
+  ])('names the missing required field %s', (field) => {
+    // Prepare
+    const body = dossiers(without(field, dossierJson()));
 
-      // Act
-      const details = detailsOf(() => parsePortalMessage(body));
+    // Act
+    const details = detailsOf(() => parsePortalMessage(body));
 
-      // Assess
-      expect(details).toEqual([{ path: `data[0].${field}`, message: 'required' }]);
-    },
-  );
+    // Assess
+    expect(details).toEqual([{ path: `data[0].${field}`, message: 'required' }]);
+  });
 
   it.each(['MaTTHC', 'TenTTHC', 'MaLinhVuc', 'TenLinhVuc'])('rejects the required text %s left blank', (field) => {
     // Prepare
@@ -462,7 +488,12 @@ describe('parsePortalMessage: dossier records (DongBoHoSoMC)', () => {
     const body = {
       service: 'DongBoHoSoMC',
       isUpdating: 'có',
-      data: [dossierJson({ TrangThaiHoSo: 11 }), dossierJson(), without('MaTTHC', dossierJson({ DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', Gia: -5 }] })), 'not a record'],
+      data: [
+        dossierJson({ TrangThaiHoSo: 11 }),
+        dossierJson(),
+        without('MaTTHC', dossierJson({ DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', Gia: -5 }] })),
+        'not a record',
+      ],
     };
 
     // Act
@@ -565,7 +596,9 @@ describe('parsePortalMessage: progress steps (CapNhatTienDoHoSoMC)', () => {
 describe('parsePortalMessage: the envelope', () => {
   it('accepts 500 records', () => {
     // Prepare
-    const records = Array.from({ length: 500 }, (_, i) => dossierJson({ MaHoSo: `000.00.12.H57-240401-${String(i + 1).padStart(4, '0')}` }));
+    const records = Array.from({ length: 500 }, (_, i) =>
+      dossierJson({ MaHoSo: `000.00.12.H57-240401-${String(i + 1).padStart(4, '0')}` }),
+    );
 
     // Act
     const message = parsePortalMessage(dossiers(...records));
@@ -692,7 +725,9 @@ describe('record size', () => {
     try {
       attempt();
     } catch (err) {
-      expect((err as ValidationError).details).toEqual([expect.objectContaining({ path: 'data[1]', message: expect.stringContaining('record too large') })]);
+      expect((err as ValidationError).details).toEqual([
+        expect.objectContaining({ path: 'data[1]', message: expect.stringContaining('record too large') }),
+      ]);
     }
   });
 });

@@ -154,7 +154,11 @@ describe('recipients configuration', () => {
     ['not JSON', '{', /not valid JSON/],
     ['a ward key that is not an agency code', '{"default":[],"wards":{"H57/1":{"default":[]}}}', /wards\.H57\/1: expected an agency code/],
     ['a ward listed twice', '{"default":[],"wards":{"a.b":{},"A.B":{}}}', /wards\.A\.B: listed twice/],
-    ['a bad address in a ward', '{"default":[],"wards":{"A.B":{"byField":{"HT":["x"]}}}}', /wards\.A\.B\.byField\.HT\.0: expected an email address/],
+    [
+      'a bad address in a ward',
+      '{"default":[],"wards":{"A.B":{"byField":{"HT":["x"]}}}}',
+      /wards\.A\.B\.byField\.HT\.0: expected an email address/,
+    ],
     ['no default', '{"byField":{}}', /default/],
     ['a bad address', '{"default":["chutich"]}', /default\.0: expected an email address/],
     ['a field that is not a list', '{"default":[],"byField":{"HT":"a@b.vn"}}', /byField\.HT/],

@@ -41,14 +41,44 @@ describe('parseArgs', () => {
   });
 
   it.each([
-    { case: 'PORT and ADMIN_TOKEN from the environment', argv: BASE, env: { PORT: '4100', ADMIN_TOKEN: 't0k' }, expected: { api: 'http://127.0.0.1:4100', token: 't0k' } },
+    {
+      case: 'PORT and ADMIN_TOKEN from the environment',
+      argv: BASE,
+      env: { PORT: '4100', ADMIN_TOKEN: 't0k' },
+      expected: { api: 'http://127.0.0.1:4100', token: 't0k' },
+    },
     { case: '--format json', argv: [...BASE, '--format', 'json'], env: {}, expected: { format: 'json' } },
     { case: '--format=html', argv: [...BASE, '--format=html'], env: {}, expected: { format: 'html' } },
-    { case: '--api wins over PORT, trailing slash dropped', argv: [...BASE, '--api', 'https://api.example.vn/prod/'], env: { PORT: '4100' }, expected: { api: 'https://api.example.vn/prod' } },
-    { case: '--as-of kept as given', argv: [...BASE, '--as-of', '2024-03-31T17:00:00+07:00'], env: {}, expected: { asOf: '2024-03-31T17:00:00+07:00' } },
-    { case: 'flags in any order', argv: ['--to', '2024-03-31', '--format', 'json', '--from', '2023-01-01'], env: {}, expected: { format: 'json' } },
-    { case: 'a one-day period', argv: ['--from', '2024-02-29', '--to', '2024-02-29'], env: {}, expected: { from: '2024-02-29', to: '2024-02-29' } },
-    { case: '--ward, upper-cased', argv: [...BASE, '--ward', '000.00.12.h57'], env: {}, expected: { ward: '000.00.12.H57', province: false } },
+    {
+      case: '--api wins over PORT, trailing slash dropped',
+      argv: [...BASE, '--api', 'https://api.example.vn/prod/'],
+      env: { PORT: '4100' },
+      expected: { api: 'https://api.example.vn/prod' },
+    },
+    {
+      case: '--as-of kept as given',
+      argv: [...BASE, '--as-of', '2024-03-31T17:00:00+07:00'],
+      env: {},
+      expected: { asOf: '2024-03-31T17:00:00+07:00' },
+    },
+    {
+      case: 'flags in any order',
+      argv: ['--to', '2024-03-31', '--format', 'json', '--from', '2023-01-01'],
+      env: {},
+      expected: { format: 'json' },
+    },
+    {
+      case: 'a one-day period',
+      argv: ['--from', '2024-02-29', '--to', '2024-02-29'],
+      env: {},
+      expected: { from: '2024-02-29', to: '2024-02-29' },
+    },
+    {
+      case: '--ward, upper-cased',
+      argv: [...BASE, '--ward', '000.00.12.h57'],
+      env: {},
+      expected: { ward: '000.00.12.H57', province: false },
+    },
     { case: '--province', argv: [...BASE, '--province'], env: {}, expected: { ward: null, province: true } },
   ])('$case', ({ argv, env, expected }) => {
     // Act
@@ -120,7 +150,16 @@ describe('reportUrl', () => {
     },
   ])('asOf $asOf → $url', ({ asOf, url }) => {
     // Prepare
-    const command = { from: '2023-01-01', to: '2024-03-31', format: 'md' as const, api: 'http://127.0.0.1:3000', asOf, token: 't', ward: null, province: false };
+    const command = {
+      from: '2023-01-01',
+      to: '2024-03-31',
+      format: 'md' as const,
+      api: 'http://127.0.0.1:3000',
+      asOf,
+      token: 't',
+      ward: null,
+      province: false,
+    };
 
     // Act
     const result = reportUrl(command);
@@ -170,7 +209,11 @@ describe('main', () => {
 
   it.each([
     { status: 401, body: { error: { code: 'unauthorized', message: 'bad token' } }, shows: ['HTTP 401', 'bad token', 'ADMIN_TOKEN'] },
-    { status: 400, body: { error: { code: 'invalid_query', message: 'from must be YYYY-MM-DD' } }, shows: ['HTTP 400', 'from must be YYYY-MM-DD'] },
+    {
+      status: 400,
+      body: { error: { code: 'invalid_query', message: 'from must be YYYY-MM-DD' } },
+      shows: ['HTTP 400', 'from must be YYYY-MM-DD'],
+    },
     { status: 501, body: { error: { code: 'not_implemented', message: 'not built yet' } }, shows: ['HTTP 501', 'not built yet'] },
   ])('on HTTP $status prints the status and message to stderr and exits 1', async ({ status, body, shows }) => {
     // Prepare

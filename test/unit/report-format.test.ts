@@ -1,10 +1,4 @@
-import {
-  formatVnDate,
-  formatVnNumber,
-  formatVnPercent,
-  renderReport,
-  type SupervisionReport,
-} from '../../functions/core/report';
+import { formatVnDate, formatVnNumber, formatVnPercent, renderReport, type SupervisionReport } from '../../functions/core/report';
 
 /** The figures of the council's notice (01/01/2023 – 31/03/2024), plus processing figures. */
 const NOTICE: SupervisionReport = {

@@ -132,8 +132,8 @@ describe('buildSupervisionReport: period', () => {
 
   it('takes a one-day period, both ends inclusive', () => {
     // Prepare
-    const dossiers = ['2024-04-01T00:00:00+07:00', '2024-04-01T23:59:59+07:00', '2024-04-02T00:00:00+07:00'].map(
-      (receivedAt) => dossier(record({ receivedAt })),
+    const dossiers = ['2024-04-01T00:00:00+07:00', '2024-04-01T23:59:59+07:00', '2024-04-02T00:00:00+07:00'].map((receivedAt) =>
+      dossier(record({ receivedAt })),
     );
 
     // Act
@@ -370,7 +370,11 @@ describe('buildSupervisionReport: channels and payments', () => {
   });
 
   it.each([
-    { case: 'no dossier has fees', dossiers: () => [dossier(record()), dossier(record())], expected: { dossiersWithFees: 0, paidOnline: 0, onlineRate: 0, amountVnd: 0 } },
+    {
+      case: 'no dossier has fees',
+      dossiers: () => [dossier(record()), dossier(record())],
+      expected: { dossiersWithFees: 0, paidOnline: 0, onlineRate: 0, amountVnd: 0 },
+    },
     {
       case: 'fees, nothing paid',
       dossiers: () => [dossier(withFee())],

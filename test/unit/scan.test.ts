@@ -24,7 +24,15 @@ function ward(): FakeStore {
 }
 
 function deps(store: FakeStore, over: Partial<ScanDeps> = {}): ScanDeps & { ledger: FakeLedger; queue: FakeQueue } {
-  return { store, ledger: new FakeLedger(), queue: new FakeQueue(), now: NOW, runId: newRunId(NOW), wallClock: () => WALL, ...over } as never;
+  return {
+    store,
+    ledger: new FakeLedger(),
+    queue: new FakeQueue(),
+    now: NOW,
+    runId: newRunId(NOW),
+    wallClock: () => WALL,
+    ...over,
+  } as never;
 }
 
 const codes = (alerts: DueAlert[]) => alerts.map((a) => `${a.level} ${a.code.slice(-4)}`).sort();
@@ -132,7 +140,9 @@ describe('runOverdueScan', () => {
 
     // Assess
     expect(codes(before.queue.alerts()).filter((c) => c.endsWith('0001'))).toEqual([]);
-    expect(after.queue.alerts().filter((a) => a.code === code(1))).toMatchObject([{ level: 'overdue', dueAt: '2024-04-12T17:00:00+07:00' }]);
+    expect(after.queue.alerts().filter((a) => a.code === code(1))).toMatchObject([
+      { level: 'overdue', dueAt: '2024-04-12T17:00:00+07:00' },
+    ]);
   });
 
   it('parks again, without alerting, a dossier a newer record re-indexed with the same due date', async () => {
@@ -154,7 +164,16 @@ describe('runOverdueScan', () => {
     // Prepare: 0002 (due Friday 10:00) alerted due soon, then a newer record with the same due date
     const store = ward();
     await runOverdueScan(deps(store));
-    store.put(record({ code: code(2), dueAt: '2024-04-05T10:00:00+07:00', status: 4, fieldCode: 'DD', fieldName: 'Đất đai', version: '20240404100000' }));
+    store.put(
+      record({
+        code: code(2),
+        dueAt: '2024-04-05T10:00:00+07:00',
+        status: 4,
+        fieldCode: 'DD',
+        fieldName: 'Đất đai',
+        version: '20240404100000',
+      }),
+    );
     const at = (now: string) => deps(store, { ledger: new FakeLedger(), now, runId: newRunId(now) });
 
     // Act

@@ -8,7 +8,9 @@ const BODY = Buffer.from('{"service":"DongBoHoSoMC","data":[{"MaHoSo":"000.00.12
 
 /** An independent HMAC, straight from the contract's words, so the tests do not trust signBody. */
 function hex(secret: string, body: Buffer | string, t: number): string {
-  return createHmac('sha256', secret).update(Buffer.concat([Buffer.from(`${t}.`), Buffer.from(body)])).digest('hex');
+  return createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from(`${t}.`), Buffer.from(body)]))
+    .digest('hex');
 }
 
 describe('signBody', () => {

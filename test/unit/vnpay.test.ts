@@ -48,7 +48,9 @@ function phpUrlencode(s: string): string {
 
 /** VNPay's PHP sample (vnpay_ipn.php): ksort, skip empty, urlencode key and value, hash_hmac sha512. */
 function signedByPhpSample(params: Params, secret = SECRET): string {
-  const keys = Object.keys(params).filter((k) => k.startsWith('vnp_') && params[k] !== '').sort();
+  const keys = Object.keys(params)
+    .filter((k) => k.startsWith('vnp_') && params[k] !== '')
+    .sort();
   const data = keys.map((k) => `${phpUrlencode(k)}=${phpUrlencode(params[k])}`).join('&');
   return `${data}&vnp_SecureHash=${createHmac('sha512', secret).update(data).digest('hex')}`;
 }
@@ -56,7 +58,9 @@ function signedByPhpSample(params: Params, secret = SECRET): string {
 /** VNPay's Node.js sample (sortObject): encodeURIComponent, then %20 → +. */
 function signedByNodeSample(params: Params, secret = SECRET): string {
   const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
-  const keys = Object.keys(params).filter((k) => params[k] !== '').sort();
+  const keys = Object.keys(params)
+    .filter((k) => params[k] !== '')
+    .sort();
   const data = keys.map((k) => `${enc(k)}=${enc(params[k])}`).join('&');
   return `${data}&vnp_SecureHash=${createHmac('sha512', secret).update(Buffer.from(data, 'utf-8')).digest('hex')}`;
 }
@@ -100,7 +104,14 @@ describe('vnpaySign', () => {
 
   it('leaves out an existing hash, vnp_SecureHashType, null, undefined and non-vnp_ keys', () => {
     // Prepare
-    const params = { ...ipn(), vnp_SecureHash: 'old', vnp_SecureHashType: 'HmacSHA512', vnp_BankTranNo: null, utm_source: 'x', vnp_CardType: undefined };
+    const params = {
+      ...ipn(),
+      vnp_SecureHash: 'old',
+      vnp_SecureHashType: 'HmacSHA512',
+      vnp_BankTranNo: null,
+      utm_source: 'x',
+      vnp_CardType: undefined,
+    };
 
     // Act
     const query = vnpaySign(params, SECRET);
@@ -240,7 +251,11 @@ describe('parseVnpayIpn: ok', () => {
   });
 
   it.each([
-    ['cancelled by the customer', { vnp_ResponseCode: '24', vnp_TransactionStatus: '02', vnp_TransactionNo: '0' }, '000.00.12.H57-240402-0011_2#0#24'],
+    [
+      'cancelled by the customer',
+      { vnp_ResponseCode: '24', vnp_TransactionStatus: '02', vnp_TransactionNo: '0' },
+      '000.00.12.H57-240402-0011_2#0#24',
+    ],
     ['declined by the bank', { vnp_ResponseCode: '51', vnp_TransactionStatus: '02' }, '000.00.12.H57-240402-0011_2#14391876#51'],
     ['response 00 but transaction status 02', { vnp_TransactionStatus: '02' }, '000.00.12.H57-240402-0011_2#14391876#00'],
     ['no transaction status', { vnp_TransactionStatus: '' }, '000.00.12.H57-240402-0011_2#14391876#00'],
@@ -315,22 +330,31 @@ describe('parseVnpayIpn: bad_signature (97)', () => {
   it.each([
     ['another secret', () => vnpaySign(ipn(), 'wrong-secret')],
     ['the amount changed after signing', () => vnpaySign(ipn(), SECRET).replace('vnp_Amount=1600000', 'vnp_Amount=100')],
-    ['the response code changed after signing', () => vnpaySign(ipn({ vnp_ResponseCode: '24' }), SECRET).replace('vnp_ResponseCode=24', 'vnp_ResponseCode=00')],
+    [
+      'the response code changed after signing',
+      () => vnpaySign(ipn({ vnp_ResponseCode: '24' }), SECRET).replace('vnp_ResponseCode=24', 'vnp_ResponseCode=00'),
+    ],
     ['a parameter added after signing', () => `${vnpaySign(ipn(), SECRET)}&vnp_BankTranNo2=X`],
     ['a parameter removed after signing', () => vnpaySign(ipn(), SECRET).replace(/vnp_CardType=ATM&/, '')],
     ['no hash', () => vnpaySign(ipn(), SECRET).replace(/&vnp_SecureHash=.*$/, '')],
     ['an empty hash', () => vnpaySign(ipn(), SECRET).replace(/vnp_SecureHash=.*$/, 'vnp_SecureHash=')],
     ['a truncated hash', () => vnpaySign(ipn(), SECRET).slice(0, -2)],
     ['a hash that is not hex', () => vnpaySign(ipn(), SECRET).replace(/.$/, 'z')],
-    ['a SHA-256 HMAC', () => {
-      const data = vnpaySign(ipn(), SECRET).replace(/&vnp_SecureHash=.*$/, '');
-      return `${data}&vnp_SecureHash=${createHmac('sha256', SECRET).update(data).digest('hex')}`;
-    }],
+    [
+      'a SHA-256 HMAC',
+      () => {
+        const data = vnpaySign(ipn(), SECRET).replace(/&vnp_SecureHash=.*$/, '');
+        return `${data}&vnp_SecureHash=${createHmac('sha256', SECRET).update(data).digest('hex')}`;
+      },
+    ],
     ['a vnp_ parameter given twice', () => `${vnpaySign(ipn(), SECRET)}&vnp_Amount=1600000`],
-    ['the hash given twice', () => {
-      const q = vnpaySign(ipn(), SECRET);
-      return `${q}&${q.slice(q.indexOf('vnp_SecureHash='))}`;
-    }],
+    [
+      'the hash given twice',
+      () => {
+        const q = vnpaySign(ipn(), SECRET);
+        return `${q}&${q.slice(q.indexOf('vnp_SecureHash='))}`;
+      },
+    ],
     ['an empty query', () => ''],
   ])('%s', (_name, build) => {
     // Prepare

@@ -16,9 +16,7 @@ type Rec = Record<string, unknown>;
 
 /** Every DongBoHoSoMC record with the index of the message that carried it. */
 function records(messages: StreamMessage[]): { i: number; r: Rec }[] {
-  return messages.flatMap((m, i) =>
-    m.source === 'portal' && m.body.service === 'DongBoHoSoMC' ? m.body.data.map((r) => ({ i, r })) : [],
-  );
+  return messages.flatMap((m, i) => (m.source === 'portal' && m.body.service === 'DongBoHoSoMC' ? m.body.data.map((r) => ({ i, r })) : []));
 }
 
 /** The newest record of each dossier (by NgayCapNhat), keyed like the store keys dossiers. */
@@ -213,7 +211,11 @@ describe('generateWardStream', () => {
       const firstOk = ps.findIndex((p) => p.ok);
       return firstOk > 0 && ps.slice(0, firstOk).some((p) => !p.ok);
     });
-    const failedSources = new Set(payments(messages).filter((p) => !p.ok).map((p) => p.m.source));
+    const failedSources = new Set(
+      payments(messages)
+        .filter((p) => !p.ok)
+        .map((p) => p.m.source),
+    );
     const wrong = payments(messages).filter((p) => p.ok && latest.has(p.k) && p.amount !== feeTotal(latest.get(p.k)!));
     const wrongAlsoPaid = wrong.filter((w) => byDossier.get(w.k)!.some((p) => p.ok && p.amount === feeTotal(latest.get(p.k)!)));
 
@@ -245,7 +247,9 @@ describe('generateWardStream', () => {
 
     // Act
     const statuses = new Set(latest.map((r) => Number(r.TrangThaiHoSo)));
-    const supplemented = all.filter((r) => Array.isArray(r.DanhSachHoSoBoSung) && (r.DanhSachHoSoBoSung as Rec[])[0]?.NgayHenTraMoi === r.NgayHenTra);
+    const supplemented = all.filter(
+      (r) => Array.isArray(r.DanhSachHoSoBoSung) && (r.DanhSachHoSoBoSung as Rec[])[0]?.NgayHenTraMoi === r.NgayHenTra,
+    );
     const late = latest.filter((r) => r.NgayKetThucXuLy && String(r.NgayKetThucXuLy).slice(0, 8) > String(r.NgayHenTra).slice(0, 8));
     const fullPath = new Set<string>();
     const seq = new Map<string, number[]>();
@@ -271,17 +275,27 @@ describe('generateWardStream', () => {
     // Act
     const invalid = postal.filter((m) => !validS10(m.body.trackingNumber));
     const types = new Set(postal.map((m) => m.body.type));
-    const targets = new Set(postal.map((m) => {
-      const r = latest.get(key(m.body.MaHoSo));
-      return r ? `${Number(r.KenhThucHien)}/${Number(r.HinhThuc)}` : 'unknown';
-    }));
-    const stray = [...latest.values()].filter((r) => Number(r.KenhThucHien) === 3 && ![1, 3].includes(Number(r.TrangThaiHoSo)))
+    const targets = new Set(
+      postal.map((m) => {
+        const r = latest.get(key(m.body.MaHoSo));
+        return r ? `${Number(r.KenhThucHien)}/${Number(r.HinhThuc)}` : 'unknown';
+      }),
+    );
+    const stray = [...latest.values()]
+      .filter((r) => Number(r.KenhThucHien) === 3 && ![1, 3].includes(Number(r.TrangThaiHoSo)))
       .filter((r) => String(r.NgayTiepNhan) >= '20230101' && String(r.NgayTiepNhan) < '20240401');
 
     // Assess
     expect(postal.length).toBeGreaterThan(100);
     expect(invalid).toEqual([]);
-    expect([...types].sort()).toEqual(['COLLECTED', 'DELIVERED_TO_AGENCY', 'DELIVERY_FAILED', 'RESULT_DELIVERED', 'RESULT_PICKED_UP', 'RETURNED_TO_AGENCY']);
+    expect([...types].sort()).toEqual([
+      'COLLECTED',
+      'DELIVERED_TO_AGENCY',
+      'DELIVERY_FAILED',
+      'RESULT_DELIVERED',
+      'RESULT_PICKED_UP',
+      'RETURNED_TO_AGENCY',
+    ]);
     expect(targets.has('unknown')).toBe(false);
     expect([...targets].some((t) => t.startsWith('3/'))).toBe(true);
     expect([...targets].some((t) => !t.startsWith('3/') && t.endsWith('/1'))).toBe(true);
@@ -290,7 +304,9 @@ describe('generateWardStream', () => {
 
   it('gives applicants Vietnamese names, 12-digit CCCD and 10-digit phones (for the pipeline to mask)', () => {
     // Prepare
-    const sample = records(messages).slice(0, 500).map(({ r }) => r);
+    const sample = records(messages)
+      .slice(0, 500)
+      .map(({ r }) => r);
 
     // Act
     const ids = sample.map((r) => String(r.SoGiayToChuHoSo));
@@ -321,23 +337,44 @@ describe('loadStream', () => {
       let i = -1;
       if (url.pathname === '/payments/vnpay/ipn') {
         const q = url.searchParams;
-        const signed = [...q.keys()].filter((k) => k !== 'vnp_SecureHash' && q.get(k) !== '').sort()
-          .map((k) => new URLSearchParams([[k, q.get(k)!]]).toString()).join('&');
+        const signed = [...q.keys()]
+          .filter((k) => k !== 'vnp_SecureHash' && q.get(k) !== '')
+          .sort()
+          .map((k) => new URLSearchParams([[k, q.get(k)!]]).toString())
+          .join('&');
         if (createHmac('sha512', 'local-vnpay-secret').update(signed).digest('hex') !== q.get('vnp_SecureHash')) bad.push('vnpay');
         i = slice.findIndex((m, j) => m.source === 'vnpay' && m.params.vnp_TxnRef === q.get('vnp_TxnRef') && !seen.some((s) => s.i === j));
       } else {
         const raw = String(init?.body);
         const body = JSON.parse(raw) as Rec;
         if (url.pathname === '/payments/paygov/confirm') {
-          const f = ['LoaiBanTin', 'MaLoi', 'MaDoiTac', 'MaThamChieu', 'SoTien', 'MaTienTe', 'MaGiaoDich', 'MaNganHang', 'ThoiGianGD', 'ThongTinGiaoDich'];
-          if (createHash('sha256').update([...f.map((k) => String(body[k])), 'local-paygov-secret'].join('|')).digest('hex') !== body.MaXacThuc) bad.push('paygov');
+          const f = [
+            'LoaiBanTin',
+            'MaLoi',
+            'MaDoiTac',
+            'MaThamChieu',
+            'SoTien',
+            'MaTienTe',
+            'MaGiaoDich',
+            'MaNganHang',
+            'ThoiGianGD',
+            'ThongTinGiaoDich',
+          ];
+          if (
+            createHash('sha256')
+              .update([...f.map((k) => String(body[k])), 'local-paygov-secret'].join('|'))
+              .digest('hex') !== body.MaXacThuc
+          )
+            bad.push('paygov');
           i = slice.findIndex((m, j) => m.source === 'paygov' && m.body.MaGiaoDich === body.MaGiaoDich && !seen.some((s) => s.i === j));
         } else {
           const header = String((init?.headers as Record<string, string>)['x-motcua-signature']);
           const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header) ?? [];
           const secret = url.pathname === '/webhooks/portal' ? 'local-portal-secret' : 'local-postal-secret';
           if (createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex') !== v1) bad.push(url.pathname);
-          i = slice.findIndex((m, j) => (m.source === 'portal' || m.source === 'postal') && JSON.stringify(m.body) === raw && !seen.some((s) => s.i === j));
+          i = slice.findIndex(
+            (m, j) => (m.source === 'portal' || m.source === 'postal') && JSON.stringify(m.body) === raw && !seen.some((s) => s.i === j),
+          );
         }
       }
       if (!failedOnce) {
@@ -346,10 +383,14 @@ describe('loadStream', () => {
       }
       seen.push({ i, keys: dossierKeysOf(slice[i]) });
       const m = slice[i];
-      const json = m.source === 'portal' ? { received: m.body.data.length, applied: m.body.data.length, duplicate: 0, stale: 0 }
-        : m.source === 'paygov' ? { MaLoi: '00', MoTaLoi: 'OK' }
-          : m.source === 'vnpay' ? { RspCode: '00', Message: 'Confirm Success' }
-            : { status: 'applied' };
+      const json =
+        m.source === 'portal'
+          ? { received: m.body.data.length, applied: m.body.data.length, duplicate: 0, stale: 0 }
+          : m.source === 'paygov'
+            ? { MaLoi: '00', MoTaLoi: 'OK' }
+            : m.source === 'vnpay'
+              ? { RspCode: '00', Message: 'Confirm Success' }
+              : { status: 'applied' };
       return new Response(JSON.stringify(json), { status: 200 });
     }) as typeof fetch;
 

@@ -38,7 +38,8 @@ const TB_5015_2023 = 'Thông báo 5015/TB-LĐTBXH ngày 22/11/2023 của Bộ L�
 const VPCP_2450_2024 = 'Văn bản 2450/VPCP-KGVX ngày 12/4/2024 của Văn phòng Chính phủ (hoán đổi ngày làm việc dịp 30/4–1/5/2024)';
 const TB_6150_2024 =
   'Thông báo 6150/TB-LĐTBXH năm 2024 của Bộ LĐTBXH, thực hiện Văn bản 8726/VPCP-KGVX ngày 26/11/2024 (nghỉ Tết Âm lịch, 30/4–1/5 và Quốc khánh 2025)';
-const VPCP_12729_2025 = 'Văn bản 12729/VPCP-KGVX ngày 25/12/2025 của Văn phòng Chính phủ; thông báo của Bộ Nội vụ cùng ngày (hoán đổi dịp Tết Dương lịch 2026)';
+const VPCP_12729_2025 =
+  'Văn bản 12729/VPCP-KGVX ngày 25/12/2025 của Văn phòng Chính phủ; thông báo của Bộ Nội vụ cùng ngày (hoán đổi dịp Tết Dương lịch 2026)';
 const PROJECTED = 'dự kiến theo Bộ luật Lao động 2019 Điều 112 và khoản 3 Điều 111; chưa có văn bản của Chính phủ';
 
 /** The decreed overrides for 2023–2027, sorted by date. */
@@ -46,14 +47,24 @@ export const OVERRIDES: readonly CalendarOverride[] = [
   // 2023
   { date: '2023-01-02', kind: 'off', reason: 'Nghỉ bù Tết Dương lịch (01/01/2023 trùng Chủ nhật)', source: LC_COMPENSATION },
   { date: '2023-01-20', kind: 'off', reason: 'Nghỉ Tết Nguyên Đán Quý Mão (29 tháng Chạp)', source: VPCP_8056_2022 },
-  { date: '2023-01-26', kind: 'off', reason: 'Nghỉ Tết Nguyên Đán Quý Mão (mùng 5 tháng Giêng, nghỉ bù ngày Tết trùng cuối tuần)', source: VPCP_8056_2022 },
+  {
+    date: '2023-01-26',
+    kind: 'off',
+    reason: 'Nghỉ Tết Nguyên Đán Quý Mão (mùng 5 tháng Giêng, nghỉ bù ngày Tết trùng cuối tuần)',
+    source: VPCP_8056_2022,
+  },
   { date: '2023-05-02', kind: 'off', reason: 'Nghỉ bù Giỗ Tổ Hùng Vương (29/4/2023 trùng thứ Bảy)', source: LC_COMPENSATION },
   { date: '2023-05-03', kind: 'off', reason: 'Nghỉ bù ngày Giải phóng miền Nam (30/4/2023 trùng Chủ nhật)', source: LC_COMPENSATION },
   { date: '2023-09-01', kind: 'off', reason: 'Nghỉ lễ Quốc khánh (ngày liền kề trước 02/9)', source: VPCP_8056_2022 },
   { date: '2023-09-04', kind: 'off', reason: 'Nghỉ bù Quốc khánh (02/9/2023 trùng thứ Bảy)', source: VPCP_8056_2022 },
   // 2024
   { date: '2024-02-08', kind: 'off', reason: 'Nghỉ Tết Nguyên Đán Giáp Thìn (29 tháng Chạp)', source: TB_5015_2023 },
-  { date: '2024-02-14', kind: 'off', reason: 'Nghỉ Tết Nguyên Đán Giáp Thìn (mùng 5 tháng Giêng, nghỉ bù ngày Tết trùng cuối tuần)', source: TB_5015_2023 },
+  {
+    date: '2024-02-14',
+    kind: 'off',
+    reason: 'Nghỉ Tết Nguyên Đán Giáp Thìn (mùng 5 tháng Giêng, nghỉ bù ngày Tết trùng cuối tuần)',
+    source: TB_5015_2023,
+  },
   { date: '2024-04-29', kind: 'off', reason: 'Hoán đổi ngày làm việc dịp 30/4–1/5 (làm bù thứ Bảy 04/5/2024)', source: VPCP_2450_2024 },
   { date: '2024-05-04', kind: 'work', reason: 'Làm bù cho thứ Hai 29/4/2024', source: VPCP_2450_2024 },
   { date: '2024-09-03', kind: 'off', reason: 'Nghỉ lễ Quốc khánh (ngày liền kề sau 02/9)', source: TB_5015_2023 },
@@ -63,7 +74,12 @@ export const OVERRIDES: readonly CalendarOverride[] = [
   { date: '2025-05-02', kind: 'off', reason: 'Hoán đổi ngày làm việc dịp 30/4–1/5 (làm bù thứ Bảy 26/4/2025)', source: TB_6150_2024 },
   { date: '2025-09-01', kind: 'off', reason: 'Nghỉ lễ Quốc khánh (ngày liền kề trước 02/9)', source: TB_6150_2024 },
   // 2026
-  { date: '2026-01-02', kind: 'off', reason: 'Hoán đổi ngày làm việc dịp Tết Dương lịch (làm bù thứ Bảy 10/01/2026)', source: VPCP_12729_2025 },
+  {
+    date: '2026-01-02',
+    kind: 'off',
+    reason: 'Hoán đổi ngày làm việc dịp Tết Dương lịch (làm bù thứ Bảy 10/01/2026)',
+    source: VPCP_12729_2025,
+  },
   { date: '2026-01-10', kind: 'work', reason: 'Làm bù cho thứ Sáu 02/01/2026', source: VPCP_12729_2025 },
   { date: '2026-04-27', kind: 'off', reason: 'Nghỉ bù Giỗ Tổ Hùng Vương (26/4/2026 trùng Chủ nhật)', source: LC_COMPENSATION },
   {
