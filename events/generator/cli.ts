@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   console.log(line('Q1 2024', expected.q1Of2024));
 
   if (dump) {
-    writeFileSync(dump, messages.map((m) => JSON.stringify(m)).join('\n') + '\n');
+    writeFileSync(dump, `${messages.map((m) => JSON.stringify(m)).join('\n')}\n`);
     console.log(`wrote ${messages.length} lines to ${dump}`);
     return;
   }

@@ -28,7 +28,10 @@ export function foldStream(messages: readonly StreamMessage[]): Map<string, Doss
   const views = new Map<string, DossierView>();
   const view = (k: string): DossierView => {
     let v = views.get(k);
-    if (!v) views.set(k, (v = { record: null, successes: new Map() }));
+    if (!v) {
+      v = { record: null, successes: new Map() };
+      views.set(k, v);
+    }
     return v;
   };
   for (const m of messages) {

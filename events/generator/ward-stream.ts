@@ -531,7 +531,9 @@ class Generator {
     for (const [day, list] of byDay) {
       list.sort((a, b) => a.receivedAt - b.receivedAt || a.n - b.n);
       const yymmdd = isoOfDay(day).slice(2).replace(/-/g, '');
-      list.forEach((d, i) => (d.code = `${AGENCY}-${yymmdd}-${String(i + 1).padStart(4, '0')}`));
+      list.forEach((d, i) => {
+        d.code = `${AGENCY}-${yymmdd}-${String(i + 1).padStart(4, '0')}`;
+      });
     }
   }
 
@@ -829,7 +831,7 @@ class Generator {
     // Fee-bearing, not paid online: some tried and failed, some paid a wrong amount (flagged).
     const unpaid = rng.shuffle(this.dossiers.filter((d) => d.role === 'unpaid'));
     unpaid.sort((a, b) => b.channel - a.channel); // online ones first (a stable sort keeps the shuffle)
-    unpaid.slice(0, 10).forEach((d) => this.payment(d, this.provider(d), this.payTime(d, false), wrongAmount(d.fee, rng), true));
+    for (const d of unpaid.slice(0, 10)) this.payment(d, this.provider(d), this.payTime(d, false), wrongAmount(d.fee, rng), true);
     for (const d of unpaid.slice(10, 34)) {
       const when = this.payTime(d, false);
       const attempts = rng.int(1, 2);
@@ -1056,7 +1058,10 @@ class Generator {
     const windows = new Map<number, { records: [Dossier, Version][]; steps: [Dossier, Step][] }>();
     const slot = (w: number) => {
       let s = windows.get(w);
-      if (!s) windows.set(w, (s = { records: [], steps: [] }));
+      if (!s) {
+        s = { records: [], steps: [] };
+        windows.set(w, s);
+      }
       return s;
     };
     for (const d of this.dossiers) {

@@ -25,7 +25,6 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   StoreUnavailableError,
   type AlertLedger,
-  type AlertLevel,
   type AlertRunState,
   type DueAlert,
   type RunManifest,

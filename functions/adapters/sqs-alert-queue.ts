@@ -102,7 +102,7 @@ export function parseQueueMessage(body: string): ParsedQueueMessage {
     fieldName: w.TenLinhVuc,
     dueAt: normaliseIso(w.dueAt)!,
     workingDaysOverdue: w.workingDaysOverdue,
-    unit: w.DonViXuLy && w.DonViXuLy.trim() ? w.DonViXuLy.trim() : null,
+    unit: w.DonViXuLy?.trim() ? w.DonViXuLy.trim() : null,
     receivedAt: normaliseIso(w.receivedAt)!,
   };
   return { ok: true, message: { kind: 'alert', alert } };

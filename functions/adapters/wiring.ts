@@ -138,5 +138,8 @@ export async function wardNames(): Promise<Record<string, string>> {
  */
 export function lazyHandler<A extends unknown[], R>(make: () => (...args: A) => R): (...args: A) => R {
   let fn: ((...args: A) => R) | null = null;
-  return (...args) => (fn ??= make())(...args);
+  return (...args) => {
+    fn ??= make();
+    return fn(...args);
+  };
 }

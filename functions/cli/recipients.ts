@@ -89,13 +89,13 @@ export async function main(
     (args) => cliDynamoClient(args.endpoint, env),
     async (args, client) => {
       if (args.action === 'show') {
-        describe(await readStoredRecipients(client, args.table)).forEach((l) => out(l));
+        for (const l of describe(await readStoredRecipients(client, args.table))) out(l);
         return 0;
       }
       const file = args.file as string;
       const stored = await writeStoredRecipients(client, args.table, readFileSync(file, 'utf8'), file);
       out(`stored in ${args.table} CONFIG/recipients (${Object.keys(stored.wards ?? {}).length} wards):`);
-      describe(stored).forEach((l) => out(l));
+      for (const l of describe(stored)) out(l);
       return 0;
     },
   );

@@ -225,7 +225,7 @@ function page(title: string, body: string[]): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="vi">',
-    '<head><meta charset="utf-8"><title>' + escapeHtml(title) + '</title></head>',
+    `<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`,
     '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5">',
     ...body,
     `<p style="color:#666;font-size:12px">${escapeHtml(FOOTER)}</p>`,

@@ -80,7 +80,7 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
       } catch (err) {
         // Nothing of this batch may be lost: every well-formed message comes back.
         logger.error('could not record alerts; the batch will be retried', { reason: (err as Error).message, alerts: alerts.length });
-        for (const run of runs.values()) run.messageIds.forEach((id) => failed.add(id));
+        for (const run of runs.values()) for (const id of run.messageIds) failed.add(id);
         return answer(failed);
       }
     }
@@ -103,7 +103,7 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
       } catch (err) {
         if (err instanceof DeliveryError) emailsSent += err.sent;
         logger.warn('alert run not delivered; its messages will be retried', { runId, reason: (err as Error).message });
-        run.messageIds.forEach((id) => failed.add(id));
+        for (const id of run.messageIds) failed.add(id);
       }
     }
     count('EmailsSent', emailsSent);

@@ -21,7 +21,7 @@ process.stdout.write = process.stderr.write.bind(process.stderr) as typeof proce
 
 async function main(): Promise<void> {
   const log = createLog('local');
-  let settings;
+  let settings: ReturnType<typeof readSettings>;
   try {
     settings = readSettings();
   } catch (err) {

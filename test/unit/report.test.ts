@@ -582,7 +582,9 @@ describe('buildSupervisionReport: invariants', () => {
         // Prepare
         const all = rows.map((r) => named(r.dossier, r.name, r.updatedMs));
         const tallies = [0, 1, 2, 3].map(() => new SupervisionTally(options()));
-        rows.forEach((r, i) => tallies[r.ward].add(all[i]));
+        rows.forEach((r, i) => {
+          tallies[r.ward].add(all[i]);
+        });
 
         // Act
         const province = new SupervisionTally(options());

@@ -110,7 +110,9 @@ describe('generateWardStream', () => {
     const read = periods.map(([from, to]) => referenceReport(messages, from, to, expected.asOf));
 
     // Assess
-    periods.forEach(([, , want], i) => expect(read[i]).toEqual(want));
+    periods.forEach(([, , want], i) => {
+      expect(read[i]).toEqual(want);
+    });
   });
 
   it('is deterministic for a seed and different for another, which still meets the notice', () => {
@@ -368,7 +370,7 @@ describe('loadStream', () => {
             bad.push('paygov');
           i = slice.findIndex((m, j) => m.source === 'paygov' && m.body.MaGiaoDich === body.MaGiaoDich && !seen.some((s) => s.i === j));
         } else {
-          const header = String((init?.headers as Record<string, string>)['x-motcua-signature']);
+          const header = String((init?.headers as Record<string, string> | undefined)?.['x-motcua-signature']);
           const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header) ?? [];
           const secret = url.pathname === '/webhooks/portal' ? 'local-portal-secret' : 'local-postal-secret';
           if (createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex') !== v1) bad.push(url.pathname);
