@@ -412,7 +412,9 @@ export async function rebuildDossier(opts: RebuildOptions): Promise<RebuildResul
 
   // 5. Catch up with what arrived while we read and wrote (from yesterday: a delivery stamped
   // just before midnight may be written just after).
-  const catchUpDays = daysBetween(addDays(to, -1) < from ? from : addDays(to, -1), vnDate(now()));
+  const yesterday = addDays(to, -1);
+  // biome-ignore lint/complexity/useMathMinMax: the later of two dates as text; Math.max takes numbers
+  const catchUpDays = daysBetween(yesterday < from ? from : yesterday, vnDate(now()));
   const late = await readEvents(raw, key, catchUpDays, new Set(first.read));
   if (late.events.length > 0) {
     log(`catch-up: ${late.events.length} event(s) arrived during the rebuild`);

@@ -35,13 +35,11 @@ export function isScheduledEvent(event: unknown): event is ScheduledScanEvent {
 
 const body = z.object({
   now: z.optional(
-    z
-      .string({ error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00' })
-      .check(
-        z.refine((v) => normaliseIso(v.trim()) !== null, {
-          error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00',
-        }),
-      ),
+    z.string({ error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00' }).check(
+      z.refine((v) => normaliseIso(v.trim()) !== null, {
+        error: 'expected an ISO 8601 instant with an offset, e.g. 2024-04-05T09:00:00+07:00',
+      }),
+    ),
   ),
 });
 

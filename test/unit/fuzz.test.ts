@@ -406,12 +406,10 @@ describe('fuzz: POST /webhooks/portal', () => {
         .integer({ min: 100, max: 1000 })
         .map((n) => ({ service: 'DongBoHoSoMC', data: Array.from({ length: 500 }, () => ({ DanhSachLePhi: Array<number>(n).fill(0) })) })),
       // 500 valid records with long fields
-      fc
-        .integer({ min: 1000, max: 12_000 })
-        .map((n) => ({
-          service: 'DongBoHoSoMC',
-          data: Array.from({ length: 500 }, (_, i) => dossier({ MaHoSo: code(i), GhiChu: 'ệ'.repeat(n) })),
-        })),
+      fc.integer({ min: 1000, max: 12_000 }).map((n) => ({
+        service: 'DongBoHoSoMC',
+        data: Array.from({ length: 500 }, (_, i) => dossier({ MaHoSo: code(i), GhiChu: 'ệ'.repeat(n) })),
+      })),
       // far too many records
       fc.integer({ min: 501, max: 400_000 }).map((n) => ({ service: 'CapNhatTienDoHoSoMC', data: Array<number>(n).fill(0) })),
     );
