@@ -513,6 +513,18 @@ export class MotcuaApiStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(alarmAction);
 
+    new cloudwatch.Alarm(this, 'StoreRefusedAlarm', {
+      alarmDescription:
+        'motcua: DynamoDB refused a message for good (a key or item over its limits) and the sender was answered ' +
+        '400 (PayGov 02, VNPay 01). Validation should have caught it first: the log line "store refused the ' +
+        'message" names the delivery; the raw message may be kept; nothing is retried.',
+      metric: rejected('store_refused'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'AlertDlqUrl', {
       value: props.alertDlq.queueUrl,

@@ -31,6 +31,7 @@ import {
   type SlotOutcome,
 } from '../core/ports';
 import { dossierKey } from '../core/types';
+import { type RequestInput, sendChecked } from './dynamodb-limits';
 
 type Item = Record<string, AttributeValue>;
 
@@ -57,14 +58,13 @@ export class DynamoAlertLedger implements AlertLedger {
     return Math.floor(this.now() / 1000) + RETAIN_S;
   }
 
-  /** Sends a command; what the store cannot take now becomes `StoreUnavailableError`. */
+  /** Sends a command: a refusal for good is `StoreRefusedError`, an outage `StoreUnavailableError` (`sendChecked`). */
   private async send<T>(command: object): Promise<T> {
-    try {
-      return (await this.client.send(command as never)) as T;
-    } catch (err) {
-      if (isConditionFailure(err)) throw err;
-      throw new StoreUnavailableError(`DynamoDB (alert ledger) failed: ${(err as Error).message}`, { cause: err });
-    }
+    return sendChecked(
+      'DynamoDB (alert ledger)',
+      (command as { input: RequestInput }).input,
+      () => this.client.send(command as never) as Promise<T>,
+    );
   }
 
   private put(

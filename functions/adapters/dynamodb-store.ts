@@ -12,7 +12,6 @@
  */
 import {
   BatchWriteItemCommand,
-  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -37,6 +36,7 @@ import {
 import { instantMs, vnDate } from '../core/time';
 import { wardOf } from '../core/ward';
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
+import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { TABLE } from './table-schema';
 
 /** Raw bodies are gzipped and cut into chunks that stay well under DynamoDB's 400 KB item limit. */
@@ -97,10 +97,6 @@ function monthsBetween(from: string, to: string): string[] {
   return out;
 }
 
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === 'ConditionalCheckFailedException';
-}
-
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -132,23 +128,21 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Sends a command, turning what the store cannot take now into `StoreUnavailableError`. */
+  /**
+   * Sends a command: what DynamoDB refuses for good becomes `StoreRefusedError`, what it cannot take
+   * now `StoreUnavailableError` (`sendChecked`).
+   */
   private async send<T>(command: object): Promise<T> {
     const op = writeOp(command);
     if (op) {
       this.writeRequests[op]++;
       (command as { input: { ReturnConsumedCapacity?: string } }).input.ReturnConsumedCapacity = 'TOTAL';
     }
-    try {
-      const out = (await this.client.send(command as never)) as {
-        ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
-      };
-      if (op) for (const c of [out.ConsumedCapacity ?? []].flat()) this.consumedWriteUnits += c.CapacityUnits ?? 0;
-      return out as T;
-    } catch (err) {
-      if (isConditionFailure(err)) throw err;
-      throw new StoreUnavailableError(`DynamoDB ${op ?? 'read'} failed: ${(err as Error).message}`, { cause: err });
-    }
+    const input = (command as { input: RequestInput }).input;
+    const out = await sendChecked(`DynamoDB ${op ?? 'read'}`, input, () => this.client.send(command as never));
+    const consumed = (out as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+    if (op) for (const c of [consumed ?? []].flat()) this.consumedWriteUnits += c.CapacityUnits ?? 0;
+    return out as T;
   }
 
   /**

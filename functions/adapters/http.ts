@@ -7,7 +7,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { StoreUnavailableError } from '../core/ports';
+import { StoreRefusedError, StoreUnavailableError } from '../core/ports';
 import { ValidationError } from '../core/validation';
 import { secretValues, type SecretName } from './config';
 import { logger } from './logger';
@@ -66,8 +66,11 @@ function errorBody(code: string, message: string, details?: readonly { path: str
   return { error: { code, message: clip(message, MAX_MESSAGE), ...(shown ? { details: shown } : {}) } };
 }
 
-/** The error answer of CONTRACT 3 for any error a handler throws (counted as `Rejected` by its code). */
-export function errorResult(err: unknown): HttpResult {
+/**
+ * The error answer of CONTRACT 3 for any error a handler throws (counted as `Rejected` by its code).
+ * `deliveryId` names the request in the log line of a refusal or a failure.
+ */
+export function errorResult(err: unknown, deliveryId?: string): HttpResult {
   if (err instanceof HttpError) {
     countRejected(err.code);
     return json(err.statusCode, errorBody(err.code, err.message, err.details));
@@ -76,8 +79,21 @@ export function errorResult(err: unknown): HttpResult {
     countRejected('invalid_payload');
     return json(400, errorBody('invalid_payload', err.message, err.details));
   }
+  if (err instanceof StoreRefusedError) {
+    // A message the store can never take: the sender's error, never a retry (a 503 would make the
+    // sender repeat it forever). Validation should have caught it first: an error for the IT staff.
+    logger.error('store refused the message', { deliveryId, reason: err.message });
+    countRejected('store_refused');
+    return json(
+      400,
+      errorBody(
+        'invalid_payload',
+        "The message cannot be stored as it is (a value is over the store's limits); sending it again will not help.",
+      ),
+    );
+  }
   if (err instanceof StoreUnavailableError) {
-    logger.warn('store unavailable', { reason: err.message });
+    logger.warn('store unavailable', { deliveryId, reason: err.message });
     countRejected('store_unavailable');
     return json(
       503,
@@ -90,11 +106,16 @@ export function errorResult(err: unknown): HttpResult {
   return json(500, { error: { code: 'internal', message: 'internal error' } });
 }
 
+/** The id a request's raw message is stored under: API Gateway's request id, else the invocation's. */
+export function deliveryIdOf(event: HttpEvent | undefined, context: Context | undefined): string | undefined {
+  return event?.requestContext?.requestId || context?.awsRequestId;
+}
+
 /** Maps any thrown error to the contract's JSON error answer. */
 export function jsonErrors(): HttpMiddleware {
   return {
     onError: async (request) => {
-      request.response = errorResult(request.error);
+      request.response = errorResult(request.error, deliveryIdOf(request.event, request.context));
     },
   };
 }

@@ -21,12 +21,16 @@
  *   nothing about our validation, and a message PayGov really signed but we cannot read is `02`.
  * - MaThamChieu must be `dvc` (any case) + at least one letter or digit followed by the 10 digits
  *   yyMMdd + sequence that end every MaHoSo, + a valid 14-digit time; otherwise `malformed`.
+ * - Bounds (CONTRACT 3): MaThamChieu at most 100 characters, the dossier code inside it at most 64,
+ *   MaGiaoDich at most 64; MaLoi and MaNganHang, which the payment keeps, at most 64. Longer is
+ *   `malformed`: these end up in keys and attribute names, and the store could never take them.
  * - MaTienTe must be `VND` (any case) or its ISO 4217 number `704`: `Payment.amount` is VND, and
  *   a foreign amount recorded as dong would be wrong.
  * - SoTien: a JSON integer or a string of digits, 0 or more; a fraction, sign or exponent is
  *   `malformed`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { CODE_MAX, charCount, ID_MAX } from '../core/identifiers';
 import { parseCompact } from '../core/time';
 import { dossierKey, type Payment } from '../core/types';
 
@@ -56,6 +60,14 @@ const MESSAGES: Record<PaygovCode, string> = {
   '02': 'Thông điệp không hợp lệ',
   '99': 'Lỗi hệ thống, đề nghị gửi lại sau',
 };
+
+/** Fields kept in a key, an attribute name or the payment, with their most characters. */
+const BOUNDED: [string, number][] = [
+  ['MaThamChieu', ID_MAX.MaThamChieu],
+  ['MaGiaoDich', ID_MAX.MaGiaoDich],
+  ['MaLoi', CODE_MAX],
+  ['MaNganHang', CODE_MAX],
+];
 
 const REFERENCE = /^dvc([A-Za-z0-9]+\d{10})(\d{14})$/i;
 const DIGITS = /^\d+$/;
@@ -105,9 +117,15 @@ export function parsePaygovConfirm(rawBody: Buffer | string, secrets: string[]):
 
   if (!checksumMatches(s('MaXacThuc'), m, secrets)) return { kind: 'bad_checksum' };
 
+  // The identifiers' bounds first (CONTRACT 3): each ends up in a key or an attribute name.
+  const tooLong = BOUNDED.find(([name, max]) => charCount(s(name)) > max);
+  if (tooLong) return { kind: 'malformed', message: `${tooLong[0]} is longer than ${tooLong[1]} characters` };
   const reference = REFERENCE.exec(s('MaThamChieu'));
   if (!reference || parseCompact(reference[2]) === null) {
     return { kind: 'malformed', message: 'MaThamChieu is not dvc + MaHoSo (letters and digits) + yyyyMMddHHmmss' };
+  }
+  if (reference[1].length > ID_MAX.MaHoSo) {
+    return { kind: 'malformed', message: `MaThamChieu names a dossier code longer than ${ID_MAX.MaHoSo} characters` };
   }
   const currency = s('MaTienTe').toUpperCase();
   if (currency !== 'VND' && currency !== '704') return { kind: 'malformed', message: 'MaTienTe is not VND' };

@@ -22,11 +22,14 @@
  * - A `vnp_` parameter given twice is `97`: it is not clear which value was signed.
  * - vnp_Amount not a whole multiple of 100 (or not digits) is `malformed` with RspCode `04`
  *   (Invalid amount). Any other unreadable field of a correctly signed message (no vnp_PayDate or
- *   an invalid one, no vnp_ResponseCode) is `malformed` with RspCode `99`: VNPay retries, and a
- *   human sees it in the log; VNPay's code list has nothing closer.
+ *   an invalid one, no vnp_ResponseCode, an identifier over its bound: vnp_TxnRef over 100
+ *   characters, vnp_TransactionNo over 64, vnp_ResponseCode or vnp_BankCode over 64) is answered
+ *   `01`: VNPay's list has no "malformed", and `99` (the contract's "the store failed") would make
+ *   VNPay retry a message that can never be read. The log and the `Rejected` metric show it.
  * - A missing vnp_TransactionStatus counts as not paid (a failed attempt), never as paid.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CODE_MAX, charCount, ID_MAX, isDossierCode } from '../core/identifiers';
 import { parseCompact } from '../core/time';
 import { dossierKey, type Payment } from '../core/types';
 
@@ -37,7 +40,7 @@ export type VnpayCode = '00' | '01' | '02' | '04' | '97' | '99';
 export type VnpayParse =
   | { kind: 'bad_signature' }
   | { kind: 'bad_order'; message: string }
-  | { kind: 'malformed'; message: string; rspCode: '04' | '99' }
+  | { kind: 'malformed'; message: string; rspCode: '04' | '01' }
   | { kind: 'ok'; payment: Payment; amountVnd: number };
 
 /** A parameter value as a caller may hold it. */
@@ -53,10 +56,16 @@ const MESSAGES: Record<VnpayCode, string> = {
 };
 
 /**
- * `<MaHoSo>_<digits>`, MaHoSo as the portal parser accepts it (CONTRACT 3.2, `core/portal.ts`):
- * dotted letters and digits (`000.00.12.H57`), `-`, a real date yyMMdd, `-`, 4+ digits.
+ * `<MaHoSo>_<digits>`, at most 100 characters, MaHoSo as the portal parser accepts it
+ * (`isDossierCode`, core/identifiers.ts: `000.00.12.H57-240401-0003`, at most 64 characters).
  */
-const TXN_REF = /^([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*-(\d{6})-\d{4,})_\d+$/;
+const TXN_REF = /^(.+)_\d+$/;
+/** Parameters kept in a key, an attribute name or the payment, with their most characters (CONTRACT 3). */
+const BOUNDED: [string, number][] = [
+  ['vnp_TransactionNo', ID_MAX.vnp_TransactionNo],
+  ['vnp_ResponseCode', CODE_MAX],
+  ['vnp_BankCode', CODE_MAX],
+];
 const SHA512_HEX = /^[0-9a-fA-F]{128}$/;
 const DIGITS = /^\d+$/;
 const UNSIGNED = new Set(['vnp_SecureHash', 'vnp_SecureHashType']);
@@ -131,12 +140,14 @@ export function parseVnpayIpn(rawQueryString: string, secrets: string[]): VnpayP
   if (!hash || !hashMatches(hash, signedEntries(query.entries()), secrets)) return { kind: 'bad_signature' };
 
   const txnRef = query.get('vnp_TxnRef') ?? '';
-  const order = TXN_REF.exec(txnRef);
-  // A code with an impossible date names no dossier the portal could have sent: order not found.
-  if (!order || parseCompact(`20${order[2]}000000`) === null) {
-    return { kind: 'bad_order', message: 'vnp_TxnRef is not <MaHoSo>_<digits>' };
+  const order = charCount(txnRef) <= ID_MAX.vnp_TxnRef ? TXN_REF.exec(txnRef) : null;
+  // A code with an impossible date, or too long, names no dossier the portal could have sent.
+  if (!order || !isDossierCode(order[1])) {
+    return { kind: 'bad_order', message: `vnp_TxnRef is not <MaHoSo>_<digits> of at most ${ID_MAX.vnp_TxnRef} characters` };
   }
   const code = order[1];
+  const tooLong = BOUNDED.find(([name, max]) => charCount(query.get(name) ?? '') > max);
+  if (tooLong) return { kind: 'malformed', message: `${tooLong[0]} is longer than ${tooLong[1]} characters`, rspCode: '01' };
 
   const rawAmount = query.get('vnp_Amount') ?? '';
   const cents = DIGITS.test(rawAmount) ? Number(rawAmount) : NaN;
@@ -146,10 +157,10 @@ export function parseVnpayIpn(rawQueryString: string, secrets: string[]): VnpayP
   const amountVnd = cents / 100;
 
   const responseCode = query.get('vnp_ResponseCode') ?? '';
-  if (responseCode === '') return { kind: 'malformed', message: 'vnp_ResponseCode is missing', rspCode: '99' };
+  if (responseCode === '') return { kind: 'malformed', message: 'vnp_ResponseCode is missing', rspCode: '01' };
   const at = parseCompact(query.get('vnp_PayDate') ?? '');
   if (at === null) {
-    return { kind: 'malformed', message: 'vnp_PayDate is not a valid yyyyMMddHHmmss time', rspCode: '99' };
+    return { kind: 'malformed', message: 'vnp_PayDate is not a valid yyyyMMddHHmmss time', rspCode: '01' };
   }
   const success = responseCode === '00' && query.get('vnp_TransactionStatus') === '00';
   const bank = query.get('vnp_BankCode') ?? '';

@@ -18,8 +18,9 @@
 // zod/mini, as in core/portal.ts: the same validator core without the method-chaining classes,
 // about 60 KB less in the postal-notification bundle than `import * as z from 'zod'`.
 import * as z from 'zod/mini';
+import { charCount, dossierCodeProblem, ID_MAX } from '../core/identifiers';
 import { ValidationError } from '../core/validation';
-import { normaliseIso, parseCompact } from '../core/time';
+import { normaliseIso } from '../core/time';
 import type { PostalEvent, PostalEventType } from '../core/types';
 
 /** The six movements of CONTRACT 3.5. */
@@ -80,22 +81,36 @@ const then = <S extends z.ZodMiniType, O>(schema: S, fn: (v: z.output<S>, ctx: C
 
 const requiredText = z.string({ error: expected('a string') }).check(z.trim(), z.minLength(1, { error: 'must not be empty' }));
 
-const optionalText = then(z.nullish(z.string({ error: expected('a string or null') }).check(z.trim())), (v) => (v ? v : null));
-
-// The same rule as the portal parser, so an event can only name a dossier the portal could send.
-const CODE_FORM = /^[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*-(\d{6})-\d{4,}$/;
+// The same rule as the portal parser (core/identifiers.ts), so an event can only name a dossier the
+// portal could send.
 const dossierCode = requiredText.check(
-  z.refine(
-    (v) => {
-      if (v === '') return true; // already reported as empty
-      const m = CODE_FORM.exec(v);
-      return m !== null && parseCompact(`20${m[1]}000000`) !== null;
-    },
-    { error: 'expected a dossier code <agency code>-<yyMMdd>-<4+ digits>, e.g. 000.00.12.H57-240401-0003' },
-  ),
+  z.superRefine((v, ctx) => {
+    if (v === '') return; // already reported as empty
+    const problem = dossierCodeProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
+  }),
 );
 
-const trackingNumber = requiredText.check(
+/** An identifier of at most `max` characters (CONTRACT 3, "Identifiers"). */
+const boundedId = (max: number) =>
+  requiredText.check(z.refine((v) => charCount(v) <= max, { error: `expected at most ${max} characters`, abort: true }));
+
+/**
+ * The free text of an event (postOffice, note) is kept on the dossier's item with its other events:
+ * a bound keeps a dossier's events well inside DynamoDB's 400 KB item (the contract bounds other
+ * strings by what the store can hold).
+ */
+export const MAX_POSTAL_TEXT = 2000;
+const boundedText = then(
+  z.nullish(
+    z
+      .string({ error: expected('a string or null') })
+      .check(z.trim(), z.maxLength(MAX_POSTAL_TEXT, { error: `expected at most ${MAX_POSTAL_TEXT} characters` })),
+  ),
+  (v) => (v ? v : null),
+);
+
+const trackingNumber = boundedId(ID_MAX.trackingNumber).check(
   z.superRefine((v, ctx) => {
     if (v === '') return; // already reported as empty
     if (!S10_FORM.test(v)) {
@@ -136,15 +151,15 @@ const occurredAt = then(z.string({ error: expected('an ISO 8601 time with an off
 
 const postalEvent = z.looseObject(
   {
-    eventId: requiredText,
+    eventId: boundedId(ID_MAX.eventId),
     trackingNumber,
     MaHoSo: dossierCode,
     type: z.enum(POSTAL_EVENT_TYPES, {
       error: (iss) => (iss.input === undefined ? 'required' : `expected one of ${POSTAL_EVENT_TYPES.join(', ')}`),
     }),
     occurredAt,
-    postOffice: optionalText,
-    note: optionalText,
+    postOffice: boundedText,
+    note: boundedText,
   },
   { error: expected('a JSON object') },
 );

@@ -36,8 +36,8 @@
 // with esbuild (minified, cjs), this file bundles to about 30 KB; with `import * as z from 'zod'`
 // about 95 KB, and with `import { z } from 'zod'` about 450 KB (every locale comes along).
 import * as z from 'zod/mini';
+import { dossierCodeProblem } from './identifiers';
 import { parseCompact } from './time';
-import { AGENCY_CODE } from './ward';
 import type { Channel, DossierRecord, Fee, ProgressStep, Status, Supplement } from './types';
 import { ValidationError } from './validation';
 
@@ -166,21 +166,15 @@ const vnd = then(z.union([z.number(), z.string()], { error: expected('an amount 
   return Number.isSafeInteger(n) && n >= 0 ? n : reject(ctx, v, `expected a whole, non-negative amount in VND, got ${JSON.stringify(v)}`);
 });
 
-// Circular 01/2018/TT-VPCP art. 19: <agency code>-<yyMMdd>-<daily sequence>. The date inside is
-// deliberately not compared with NgayTiepNhan: online dossiers get their code on submission.
-// The agency code (head) is the ward (core/ward.ts).
-const CODE_FORM = new RegExp(`${AGENCY_CODE.source.slice(0, -1)}-(\\d{6})-\\d{4,}$`);
+// Circular 01/2018/TT-VPCP art. 19: <agency code>-<yyMMdd>-<daily sequence>, at most 64 characters
+// (core/identifiers.ts). The agency code (head) is the ward (core/ward.ts).
 const dossierCode = z.string({ error: expected('a dossier code') }).check(
   z.trim(),
   z.minLength(1, { error: 'must not be empty', abort: true }),
-  z.refine(
-    (v) => {
-      const m = CODE_FORM.exec(v);
-      return m === null || parseCompact(`20${m[1]}000000`) !== null;
-    },
-    { error: 'the date inside the dossier code (yyMMdd) is not a valid date', abort: true },
-  ),
-  z.regex(CODE_FORM, { error: 'expected a dossier code <agency code>-<yyMMdd>-<4+ digits>, e.g. 000.00.12.H57-240401-0003' }),
+  z.superRefine((v, ctx) => {
+    const problem = dossierCodeProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
+  }),
 );
 
 // The length is checked on the bare list first: the pipe stops there, before any item is parsed.

@@ -84,6 +84,18 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * Thrown by an adapter when the store refuses what it is given for good (a key or item over its
+ * limits, an invalid attribute): the message's fault, not an outage. The handler answers 400 (or
+ * the platform's "malformed" code), never 503 / 99, since a retry could never succeed.
+ */
+export class StoreRefusedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreRefusedError';
+  }
+}
+
 // ---- Overdue alerts (CONTRACT 6): the scan, the alert queue, the notifier's ledger, the mailer ----
 
 /** The two alert levels of CONTRACT 6. */

@@ -3,6 +3,7 @@
  * Authorisation happens in front (IAM authorizer on AWS, bearer token on the local stack).
  */
 import middy from '@middy/core';
+import { isDossierCode } from '../core/identifiers';
 import type { DossierStore } from '../core/ports';
 import { toVnIso } from '../core/time';
 import { dossierKey } from '../core/types';
@@ -26,6 +27,9 @@ export function getDossier(store: DossierStore, now = () => Date.now()) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const code = safeDecode(event.pathParameters?.MaHoSo ?? '').trim();
     if (!code) throw new HttpError(400, 'invalid_request', 'MaHoSo is missing from the path.', [{ path: 'MaHoSo', message: 'required' }]);
+    // A string that is no dossier code (CONTRACT 3: at most 64 characters) names no dossier: the
+    // store is not asked (DynamoDB refuses keys over 2,048 bytes).
+    if (!isDossierCode(code)) throw new HttpError(404, 'not_found', `No dossier ${code.slice(0, 80)}${code.length > 80 ? '…' : ''}.`);
     const found = await store.getDossier(dossierKey(code));
     // Payments, steps or postal events may be waiting for a record that has not arrived: to the
     // reader, that dossier does not exist yet.

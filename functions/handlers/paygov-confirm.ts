@@ -5,10 +5,20 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { DossierStore } from '../core/ports';
+import { type DossierStore, StoreRefusedError } from '../core/ports';
 import { toVnIso } from '../core/time';
 import { secretValues } from '../adapters/config';
-import { auditHeaders, bodyLimit, errorResult, json, jsonErrors, rawBody, type HttpEvent, type HttpResult } from '../adapters/http';
+import {
+  auditHeaders,
+  bodyLimit,
+  deliveryIdOf,
+  errorResult,
+  json,
+  jsonErrors,
+  rawBody,
+  type HttpEvent,
+  type HttpResult,
+} from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
 import { count, countRejected, flushMetrics } from '../adapters/metrics';
 import { paygovAnswer, parsePaygovConfirm } from '../adapters/paygov';
@@ -27,7 +37,7 @@ export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
       countRejected('bad_checksum');
       return json(200, paygovAnswer('01'));
     }
-    const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
+    const deliveryId = deliveryIdOf(event, context) ?? '';
     try {
       await store.saveRaw({ source: 'paygov', deliveryId, receivedAt: toVnIso(now()), body, headers: auditHeaders(event) });
       const outcome = await store.offerPayment(parsed.payment);
@@ -43,8 +53,9 @@ export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
       });
       return json(200, paygovAnswer('00'));
     } catch (err) {
-      errorResult(err); // logs it the same way as the other routes
-      return json(200, paygovAnswer('99'));
+      errorResult(err, deliveryId); // logs and counts it the same way as the other routes
+      // A message the store refuses for good is malformed in PayGov's terms: 99 would be retried forever.
+      return json(200, paygovAnswer(err instanceof StoreRefusedError ? '02' : '99'));
     }
   };
 }

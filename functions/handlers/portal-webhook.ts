@@ -14,6 +14,7 @@ import type { Outcome } from '../core/types';
 import {
   auditHeaders,
   bodyLimit,
+  deliveryIdOf,
   json,
   jsonErrors,
   parseJsonBody,
@@ -36,7 +37,7 @@ export function tally(outcomes: Outcome[]) {
 export function portalWebhook(store: DossierStore, now = () => Date.now()) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const message = parsePortalMessage(parseJsonBody(event));
-    const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
+    const deliveryId = deliveryIdOf(event, context) ?? '';
     await store.saveRaw({ source: 'portal', deliveryId, receivedAt: toVnIso(now()), body: rawBody(event), headers: auditHeaders(event) });
     const outcomes = message.service === 'DongBoHoSoMC' ? await store.offerRecords(message.records) : await store.offerSteps(message.steps);
     const answer = tally(outcomes);

@@ -10,6 +10,7 @@ import { toVnIso } from '../core/time';
 import {
   auditHeaders,
   bodyLimit,
+  deliveryIdOf,
   json,
   jsonErrors,
   parseJsonBody,
@@ -27,7 +28,7 @@ import { dossierStore, lazyHandler } from '../adapters/wiring';
 export function postalNotification(store: DossierStore, now = () => Date.now()) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const postalEvent = parsePostalEvent(parseJsonBody(event));
-    const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
+    const deliveryId = deliveryIdOf(event, context) ?? '';
     await store.saveRaw({ source: 'postal', deliveryId, receivedAt: toVnIso(now()), body: rawBody(event), headers: auditHeaders(event) });
     const status = await store.offerPostalEvent(postalEvent);
     count('PostalEventsReceived');

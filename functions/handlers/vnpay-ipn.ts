@@ -6,10 +6,10 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { DossierStore } from '../core/ports';
+import { type DossierStore, StoreRefusedError } from '../core/ports';
 import { toVnIso } from '../core/time';
 import { secretValues } from '../adapters/config';
-import { auditHeaders, errorResult, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
+import { auditHeaders, deliveryIdOf, errorResult, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
 import { count, countRejected, flushMetrics } from '../adapters/metrics';
 import { parseVnpayIpn, vnpayAnswer, type VnpayCode } from '../adapters/vnpay';
@@ -25,7 +25,7 @@ export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
     if (parsed.kind === 'bad_order') return json(200, vnpayAnswer('01'));
     if (parsed.kind === 'malformed') return json(200, vnpayAnswer(parsed.rspCode));
     const { payment } = parsed;
-    const deliveryId = event.requestContext?.requestId ?? context.awsRequestId;
+    const deliveryId = deliveryIdOf(event, context) ?? '';
     try {
       await store.saveRaw({
         source: 'vnpay',
@@ -60,8 +60,9 @@ export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
       });
       return json(200, vnpayAnswer(code));
     } catch (err) {
-      errorResult(err);
-      return json(200, vnpayAnswer('99'));
+      errorResult(err, deliveryId); // logs and counts it the same way as the other routes
+      // A message the store refuses for good names no order it could keep: 99 would be retried forever.
+      return json(200, vnpayAnswer(err instanceof StoreRefusedError ? '01' : '99'));
     }
   };
 }

@@ -255,6 +255,25 @@ describe('MotcuaApi', () => {
     });
   });
 
+  describe('store refusals', () => {
+    it('alarms on the first message the store refused for good (answered 400, never retried)', () => {
+      // Prepare
+      const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Motcua',
+        MetricName: 'Rejected',
+        Dimensions: Match.arrayWith([{ Name: 'Reason', Value: 'store_refused' }]),
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: topicId }],
+      });
+    });
+  });
+
   describe('alert consumer and schedules', () => {
     it('feeds the notifier from the alert queue, reporting failed items one by one', () => {
       // Assess

@@ -402,6 +402,9 @@ describe('parseVnpayIpn: bad_order (01)', () => {
     ['the code with its punctuation stripped', '0000012H572404020011_2'],
     ['an empty agency code', '-240402-0011_2'],
     ['no vnp_TxnRef', ''],
+    ['a dossier code of 65 characters', `000.00.12.H57-240402-${'1'.repeat(44)}_1`],
+    ['101 characters', `000.00.12.H57-240402-${'1'.repeat(43)}_${'2'.repeat(36)}`],
+    ['3,000 digits at the end of the code', `000.00.12.H57-240402-${'1'.repeat(3000)}_1`],
   ])('%s', (_name, txnRef) => {
     // Prepare
     const query = vnpaySign(ipn({ vnp_TxnRef: txnRef }), SECRET);
@@ -411,6 +414,20 @@ describe('parseVnpayIpn: bad_order (01)', () => {
 
     // Assess
     expect(result.kind).toBe('bad_order');
+  });
+
+  it('takes a vnp_TxnRef of exactly 100 characters around a dossier code of exactly 64', () => {
+    // Prepare
+    const code = `000.00.12.H57-240402-${'1'.repeat(43)}`;
+    const txnRef = `${code}_${'2'.repeat(35)}`;
+    const query = vnpaySign(ipn({ vnp_TxnRef: txnRef }), SECRET);
+
+    // Act
+    const result = parseVnpayIpn(query, [SECRET]);
+
+    // Assess
+    expect([code.length, txnRef.length]).toEqual([64, 100]);
+    expect(result).toMatchObject({ kind: 'ok', payment: { code, reference: txnRef } });
   });
 
   it('is checked before the amount', () => {
@@ -449,7 +466,10 @@ describe('parseVnpayIpn: malformed', () => {
     ['vnp_PayDate in ISO form', { vnp_PayDate: '2024-04-02T15:21:30' }, 'vnp_PayDate'],
     ['vnp_PayDate on 31 April', { vnp_PayDate: '20240431152130' }, 'vnp_PayDate'],
     ['no vnp_ResponseCode', { vnp_ResponseCode: '' }, 'vnp_ResponseCode'],
-  ])('%s → RspCode 99', (_name, overrides, field) => {
+    ['vnp_TransactionNo of 65 characters', { vnp_TransactionNo: '1'.repeat(65) }, 'vnp_TransactionNo'],
+    ['vnp_BankCode of 65 characters', { vnp_BankCode: 'ệ'.repeat(65) }, 'vnp_BankCode'],
+    ['vnp_ResponseCode of 65 characters', { vnp_ResponseCode: '9'.repeat(65) }, 'vnp_ResponseCode'],
+  ])('%s → RspCode 01, never 99 (which VNPay would retry forever)', (_name, overrides, field) => {
     // Prepare
     const query = vnpaySign(ipn(overrides), SECRET);
 
@@ -457,7 +477,7 @@ describe('parseVnpayIpn: malformed', () => {
     const result = parseVnpayIpn(query, [SECRET]);
 
     // Assess
-    expect(result).toMatchObject({ kind: 'malformed', rspCode: '99' });
+    expect(result).toMatchObject({ kind: 'malformed', rspCode: '01' });
     expect(result.kind === 'malformed' && result.message).toContain(field);
   });
 });
