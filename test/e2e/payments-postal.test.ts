@@ -276,6 +276,68 @@ describe('store failure on the payment routes', () => {
   });
 });
 
+describe("identifiers past their bound (CONTRACT 3): the sender's error, never a retry", () => {
+  const long = `000.00.12.H57-240401-${'0'.repeat(3000)}`; // a MaHoSo ending in 3,000 digits
+
+  it('answers the portal 400 naming data[0].MaHoSo', async () => {
+    // Act
+    const res = await signedPost(
+      stack.api,
+      '/webhooks/portal',
+      { service: 'DongBoHoSoMC', data: [{ ...json('events/portal/dossier-online-ho-tich.json').data[0], MaHoSo: long }] },
+      LOCAL_SECRETS.PORTAL_SECRET,
+    );
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'data[0].MaHoSo' })]);
+  });
+
+  it('answers VNPost 400 naming MaHoSo', async () => {
+    // Act
+    const res = await signedPost(
+      stack.api,
+      '/notifications/postal',
+      { ...json('events/postal/collected.json'), MaHoSo: long },
+      LOCAL_SECRETS.POSTAL_SECRET,
+    );
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'MaHoSo' })]);
+  });
+
+  it('answers PayGov 02 for MaThamChieu carrying such a code, and for a MaGiaoDich of 70,000 characters', async () => {
+    // Prepare
+    const base = json('events/paygov/confirm-success.json');
+
+    // Act
+    const reference = await paygov(paygovSigned({ ...base, MaThamChieu: `dvc${long.replace(/[^A-Za-z0-9]/g, '')}20240401093015` }));
+    const tx = await paygov(paygovSigned({ ...base, MaGiaoDich: 'G'.repeat(70_000) }));
+
+    // Assess
+    expect([reference.status, reference.body.MaLoi]).toEqual([200, '02']);
+    expect([tx.status, tx.body.MaLoi]).toEqual([200, '02']);
+  });
+
+  it('answers VNPay 01 for such a vnp_TxnRef', async () => {
+    // Act
+    const res = await vnpay(vnpayQuery({ ...json('events/vnpay/ipn-success.json'), vnp_TxnRef: `${long}_1` }));
+
+    // Assess
+    expect([res.status, res.body.RspCode]).toEqual([200, '01']);
+  });
+
+  it('answers 404 to GET /dossiers/<5,000 characters>', async () => {
+    // Act
+    const res = await adminGet(stack.api, `/dossiers/${'0'.repeat(5000)}`);
+
+    // Assess
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});
+
 describe('supervision report route', () => {
   it('counts the period by Vietnam-time receipt date and answers the contract fields', async () => {
     // Act
