@@ -8,7 +8,10 @@
  *  3. Scan: items read per scan / flagged, with 100,000 closed or not-yet-due dossiers and 100 overdue.
  *  4. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
  *
- * Sections can be picked: `npm run bench -- ingest report scan bundles` (default: all).
+ *  5. Cost: the ward stream through the handlers, every DynamoDB request billed as DynamoDB bills it
+ *     (`billing.ts`): write units per portal record and per notification, report reads per dossier.
+ *
+ * Sections can be picked: `npm run bench -- ingest report scan cost bundles` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -19,6 +22,7 @@ import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
 import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
+import { benchCost } from './cost';
 import { benchReport } from './report';
 import { benchScan } from './scan';
 
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
   if (want('ingest')) await benchIngest();
   if (want('report')) await benchReport();
   if (want('scan')) await benchScan();
+  if (want('cost')) await benchCost();
   if (want('bundles')) await benchBundles();
 }
 

@@ -1,0 +1,143 @@
+/**
+ * Cost bench: the ward stream (15 months of phường Bình An: portal batches, progress steps, PayGov,
+ * VNPay and VNPost notifications, with repeats, disorder and payments before their dossiers)
+ * replayed through the real handlers in-process against dynalite, every DynamoDB request billed as
+ * DynamoDB on demand bills it (`billing.ts`: base table and every index, UTF-8, 1 KB units, failed
+ * conditions included); then the supervision report of the 15 months, its reads billed too.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
+import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
+import { effectiveDueAt } from '../../functions/core/overdue';
+import { paygovConfirm } from '../../functions/handlers/paygov-confirm';
+import { portalWebhook } from '../../functions/handlers/portal-webhook';
+import { postalNotification } from '../../functions/handlers/postal-notification';
+import { supervisionReport } from '../../functions/handlers/supervision-report';
+import { vnpayIpn } from '../../functions/handlers/vnpay-ipn';
+import { LOCAL_SECRETS, paygovChecksum, vnpayQuery } from '../../events/generator/load';
+import { EXPECTED_AS_OF, generateWardStream, type StreamMessage } from '../../events/generator/ward-stream';
+import { ensureTable, startDynamo } from '../../infra/local/emulators';
+import { Bill, describeTable, meter } from './billing';
+
+const TABLE = 'bench-cost';
+const fmt = (n: number, d = 2) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** The figures of the cost bench, for the README's cost model. */
+export interface CostFigures {
+  records: number;
+  notifications: number;
+  wruPerRecord: number;
+  wruPerNotification: number;
+  reportItemsPerDossier: number;
+  reportBytesPerDossier: number;
+}
+
+let n = 0;
+const ctx = (id: string) => ({ awsRequestId: id }) as Context;
+const post = (body: string): HttpEvent =>
+  ({ body, isBase64Encoded: false, headers: {}, requestContext: { requestId: `cost-${++n}` } }) as unknown as HttpEvent;
+
+/** Prints the cost bench; returns its figures. */
+export async function benchCost(): Promise<CostFigures> {
+  console.log('\n## Billed DynamoDB units (the ward stream through the handlers, billed as DynamoDB bills)');
+  process.env.LOG_LEVEL ??= 'SILENT';
+  const { messages } = generateWardStream();
+  const dynamo = await startDynamo({ createTable: false });
+  try {
+    await ensureTable(dynamo.client, TABLE);
+    const client = new DynamoDBClient({
+      region: 'ap-southeast-1',
+      endpoint: dynamo.endpoint,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const bill = new Bill();
+    meter(client, dynamo.client, TABLE, await describeTable(dynamo.client, TABLE), bill);
+    const store = new DynamoDossierStore({ client, tableName: TABLE, dueAt: (r) => effectiveDueAt(r) });
+    const handlers = {
+      portal: portalWebhook(store),
+      paygov: paygovConfirm(store),
+      vnpay: vnpayIpn(store),
+      postal: postalNotification(store),
+    };
+    const counts = { records: 0, steps: 0, paygov: 0, vnpay: 0, postal: 0 };
+    let done = 0;
+    for (const m of messages) {
+      bill.label = m.source === 'portal' ? (m.body.service === 'DongBoHoSoMC' ? 'records' : 'steps') : m.source;
+      const res = await send(handlers, m);
+      if (res.statusCode !== 200) throw new Error(`${m.source}: ${res.statusCode} ${res.body}`);
+      if (m.source === 'portal') counts[m.body.service === 'DongBoHoSoMC' ? 'records' : 'steps'] += m.body.data.length;
+      else counts[m.source]++;
+      if (++done % 3000 === 0) process.stderr.write(`  replaying the stream: ${done}/${messages.length} messages\n`);
+    }
+
+    // The report of the 15 months, its reads billed.
+    bill.label = 'report';
+    const report = await supervisionReport({ store, wardNames: async () => ({}) }, () => Date.parse(EXPECTED_AS_OF))({
+      queryStringParameters: { from: '2023-01-01', to: '2024-03-31', asOf: EXPECTED_AS_OF },
+      headers: {},
+    } as unknown as HttpEvent);
+    if (report.statusCode !== 200) throw new Error(`report: ${report.statusCode} ${report.body}`);
+    const reads = { ...(bill.reads.get('report') ?? { units: 0, items: 0, bytes: 0, requests: 0 }) };
+    bill.label = 'other';
+    const dossiers = await countDossiers(store);
+
+    const notifications = counts.paygov + counts.vnpay + counts.postal;
+    const wru = (l: string) => bill.wru(l);
+    const figures: CostFigures = {
+      records: counts.records,
+      notifications,
+      wruPerRecord: wru('records') / counts.records,
+      wruPerNotification: (wru('paygov') + wru('vnpay') + wru('postal')) / notifications,
+      reportItemsPerDossier: reads.items / dossiers,
+      reportBytesPerDossier: reads.bytes / dossiers,
+    };
+    for (const label of ['records', 'steps', 'paygov', 'vnpay', 'postal']) {
+      const places = Object.entries(bill.writes.get(label) ?? {})
+        .map(
+          ([place, u]) =>
+            `${place} ${fmt(u / Math.max(1, label === 'records' || label === 'steps' ? counts[label] : counts[label as 'paygov']))}`,
+        )
+        .join(', ');
+      console.log(`  ${label}: ${places}`);
+    }
+    console.log(`billed WRU per portal record: ${fmt(figures.wruPerRecord)}`);
+    console.log(`billed WRU per notification: ${fmt(figures.wruPerNotification)}`);
+    console.log(`report items read per dossier: ${fmt(figures.reportItemsPerDossier)}`);
+    console.log(`report bytes read per dossier: ${fmt(figures.reportBytesPerDossier, 0)}`);
+    client.destroy();
+    return figures;
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+type Handlers = Record<'portal' | 'paygov' | 'vnpay' | 'postal', (e: HttpEvent, c: Context) => Promise<HttpResult>>;
+
+/** Sends one stream message to its handler as its platform would (signatures are checked by middleware, not here). */
+function send(h: Handlers, m: StreamMessage): Promise<HttpResult> {
+  switch (m.source) {
+    case 'portal':
+      return h.portal(post(JSON.stringify(m.body)), ctx(`cost-${n}`));
+    case 'postal':
+      return h.postal(post(JSON.stringify(m.body)), ctx(`cost-${n}`));
+    case 'paygov':
+      return h.paygov(post(JSON.stringify({ ...m.body, MaXacThuc: paygovChecksum(m.body, LOCAL_SECRETS.paygov) })), ctx(`cost-${n}`));
+    case 'vnpay':
+      return h.vnpay(
+        {
+          rawQueryString: vnpayQuery(m.params, LOCAL_SECRETS.vnpay),
+          headers: {},
+          requestContext: { requestId: `cost-${++n}` },
+        } as unknown as HttpEvent,
+        ctx(`cost-${n}`),
+      );
+  }
+}
+
+/** Dossiers received in the report's period, by the index (what "per dossier" divides by). */
+async function countDossiers(store: DynamoDossierStore): Promise<number> {
+  let count = 0;
+  for await (const _ of store.listReceived('2023-01-01', '2024-03-31')) count++;
+  return count;
+}
