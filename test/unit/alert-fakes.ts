@@ -4,6 +4,7 @@
  * and due date, idempotent ledger items, leases, once-only settled slots.
  */
 import {
+  MAX_SEND_TRIES,
   MailRefusedError,
   type AlertLedger,
   type AlertLevel,
@@ -15,6 +16,7 @@ import {
   type DueAlert,
   type OutgoingEmail,
   type RunManifest,
+  type SlotClaim,
   type SlotOutcome,
   type StoredDossier,
 } from '../../functions/core/ports';
@@ -91,9 +93,27 @@ export class FakeStore implements ScanStore {
     this.calls.push(`mark ${level} ${key}`);
     const d = this.dossiers.get(key);
     if (!d || d.dossier.record?.version !== version || d.dossier.alerts[level]?.dueAt === mark.dueAt) return false;
-    d.dossier.alerts[level] = { ...mark };
-    d.place = level;
+    d.dossier.alerts[level] = { ...mark }; // stays where the scan read it until parked
     return true;
+  }
+
+  async takeOverAlerted(key: string, version: string, level: AlertLevel, fromRunId: string, mark: AlertMark): Promise<boolean> {
+    this.calls.push(`take over ${level} ${key}`);
+    const d = this.dossiers.get(key);
+    const m = d?.dossier.alerts[level];
+    if (!d || d.dossier.record?.version !== version || !m?.pending || m.runId !== fromRunId || m.dueAt !== mark.dueAt) return false;
+    d.dossier.alerts[level] = { ...mark };
+    return true;
+  }
+
+  async parkAlerted(key: string, version: string, level: AlertLevel, runId: string): Promise<void> {
+    this.calls.push(`park ${level} ${key}`);
+    const d = this.dossiers.get(key);
+    const m = d?.dossier.alerts[level];
+    if (!d || !m || m.runId !== runId) return;
+    // Moved only while still the record it was claimed at and in the due index.
+    if (d.dossier.record?.version === version && d.place) d.place = level;
+    delete m.pending;
   }
 
   async dropFromDueIndex(key: string, version: string): Promise<void> {
@@ -102,13 +122,12 @@ export class FakeStore implements ScanStore {
     if (d && d.dossier.record?.version === version) d.place = null;
   }
 
-  async unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void> {
+  async unmarkAlerted(key: string, level: AlertLevel, mark: AlertMark): Promise<void> {
     this.calls.push(`unmark ${level} ${key}`);
     const d = this.dossiers.get(key);
     const m = d?.dossier.alerts[level];
-    if (!d || !m || m.dueAt !== mark.dueAt || m.at !== mark.at) return;
+    if (!d || !m || m.dueAt !== mark.dueAt || m.runId !== mark.runId) return;
     d.dossier.alerts[level] = null;
-    if (d.dossier.record?.version === version) d.place = 'due';
   }
 
   async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {
@@ -145,7 +164,7 @@ export class FakeQueue implements AlertQueue {
 interface FakeRun {
   manifest: RunManifest | null;
   alerts: Map<string, DueAlert>;
-  leases: Map<string, { owner: string; until: number }>;
+  leases: Map<string, { owner: string; until: number; tries: number }>;
   settled: Map<string, SlotOutcome>;
   closedAt: string | null;
 }
@@ -166,9 +185,26 @@ export class FakeLedger implements AlertLedger {
     return r;
   }
 
-  async openRun(manifest: RunManifest): Promise<void> {
+  async saveManifest(manifest: RunManifest): Promise<void> {
     this.run(manifest.runId).manifest = structuredClone(manifest);
-    this.open.set(manifest.runId, manifest.startedAt);
+  }
+
+  async openRun(runId: string, startedAt: string): Promise<void> {
+    this.open.set(runId, startedAt);
+  }
+
+  /** A scan's commit writes in one (the notifier tests set up runs this way). */
+  async commitRun(manifest: RunManifest): Promise<void> {
+    await this.saveManifest(manifest);
+    await this.openRun(manifest.runId, manifest.startedAt);
+  }
+
+  async isCommitted(runId: string): Promise<boolean> {
+    return this.open.has(runId) || (this.runs.get(runId)?.closedAt ?? null) !== null;
+  }
+
+  async abandonRun(runId: string): Promise<void> {
+    this.open.delete(runId);
   }
 
   async recordAlerts(alerts: DueAlert[]): Promise<void> {
@@ -186,12 +222,16 @@ export class FakeLedger implements AlertLedger {
     };
   }
 
-  async claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<boolean> {
+  async claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<SlotClaim> {
     const r = this.run(runId);
     const lease = r.leases.get(slot);
-    if (lease && lease.until >= this.clock() && lease.owner !== owner) return false;
-    r.leases.set(slot, { owner, until: untilMs });
-    return true;
+    if (lease && lease.owner !== owner) {
+      if (lease.until >= this.clock()) return 'busy';
+      if (lease.tries >= MAX_SEND_TRIES) return 'exhausted';
+    }
+    // A new lease counts a try; its holder renewing it does not (it knows how its own try went).
+    r.leases.set(slot, { owner, until: untilMs, tries: (lease?.tries ?? 0) + (lease?.owner === owner ? 0 : 1) });
+    return 'claimed';
   }
 
   async releaseSlot(runId: string, slot: string, owner: string): Promise<void> {

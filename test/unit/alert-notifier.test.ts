@@ -67,7 +67,7 @@ async function scan(store = ward()) {
 async function scanManifestOnly(store = ward()) {
   const { ledger: full, runId, messages } = await scan(store);
   const ledger = new FakeLedger();
-  await ledger.openRun((await full.loadRun(runId)).manifest!);
+  await ledger.commitRun((await full.loadRun(runId)).manifest!);
   return { ledger, runId, messages };
 }
 
@@ -161,7 +161,7 @@ describe('alert notifier', () => {
         async (keys, sizes, repeats, sesFailures) => {
           // Prepare
           const ledger = new FakeLedger();
-          await ledger.openRun(manifest);
+          await ledger.commitRun(manifest);
           const mailer = new FakeMailer();
           const send = mailer.send.bind(mailer);
           mailer.send = async (email) => {

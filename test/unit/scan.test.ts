@@ -1,6 +1,7 @@
 import { overdueWorkingDays } from '../../functions/core/calendar';
 import type { AlertQueueMessage, DueAlert } from '../../functions/core/ports';
 import { AlertQueueError, newRunId, runOverdueScan, type ScanDeps } from '../../functions/core/scan';
+import { toVnIso } from '../../functions/core/time';
 import { dossierKey } from '../../functions/core/types';
 import { FakeLedger, FakeQueue, FakeStore, record } from './alert-fakes';
 
@@ -52,7 +53,13 @@ describe('runOverdueScan', () => {
     expect(store.calls).toContain(`drop ${dossierKey(code(5))}`);
     expect(store.get(code(1)).place).toBe('overdue'); // parked for the digest, out of the scan's reach
     expect(store.get(code(2)).place).toBe('soon'); // waits to become overdue, read again only then
-    expect(store.get(code(1)).dossier.alerts.overdue).toEqual({ dueAt: '2024-04-03T17:00:00+07:00', at: NOW });
+    // Settled: the run is committed and the dossier parked.
+    expect(store.get(code(1)).dossier.alerts.overdue).toEqual({
+      dueAt: '2024-04-03T17:00:00+07:00',
+      at: NOW,
+      runId: d.runId,
+      claimedAt: toVnIso(WALL),
+    });
   });
 
   it('queues everything the email needs and nothing about the applicant', async () => {
@@ -212,7 +219,7 @@ describe('runOverdueScan', () => {
     expect(next.queue.sent).toContainEqual({ kind: 'flush', runId: d.runId, force: false });
   });
 
-  it('gives back every claim and closes the run when the ledger cannot take its alerts', async () => {
+  it('gives back every claim and commits nothing when the ledger cannot take its alerts', async () => {
     // Prepare
     const store = ward();
     const d = deps(store);
@@ -226,7 +233,9 @@ describe('runOverdueScan', () => {
     expect(d.queue.sent).toEqual([]);
     expect(store.get(code(1)).dossier.alerts.overdue).toBeNull();
     expect(store.get(code(1)).place).toBe('due');
-    expect((await d.ledger.loadRun(d.runId)).closed).toBe(true);
+    // Alerts first, then the manifest: no manifest, so nothing the notifier could deliver.
+    expect((await d.ledger.loadRun(d.runId)).manifest).toBeNull();
+    expect(await d.ledger.isCommitted(d.runId)).toBe(false);
     expect(await d.ledger.listOpenRuns()).toEqual([]);
   });
 
@@ -234,7 +243,7 @@ describe('runOverdueScan', () => {
     // Prepare
     const store = ward();
     const d = deps(store);
-    d.ledger.openRun = async () => {
+    d.ledger.saveManifest = async () => {
       throw new Error('ledger down');
     };
 
@@ -277,8 +286,8 @@ describe('runOverdueScan', () => {
     // Prepare
     const store = new FakeStore();
     const ledger = new FakeLedger();
-    await ledger.openRun({ runId: 'old', clock: NOW, startedAt: '2024-04-03T08:00:00+07:00', counts: { overdue: 2, soon: 0 } });
-    await ledger.openRun({ runId: 'recent', clock: NOW, startedAt: '2024-04-04T08:55:00+07:00', counts: { overdue: 1, soon: 0 } });
+    await ledger.commitRun({ runId: 'old', clock: NOW, startedAt: '2024-04-03T08:00:00+07:00', counts: { overdue: 2, soon: 0 } });
+    await ledger.commitRun({ runId: 'recent', clock: NOW, startedAt: '2024-04-04T08:55:00+07:00', counts: { overdue: 1, soon: 0 } });
     const d = deps(store, { ledger });
 
     // Act
