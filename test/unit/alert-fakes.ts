@@ -20,7 +20,7 @@ import {
   type SlotOutcome,
   type StoredDossier,
 } from '../../functions/core/ports';
-import type { ScanStore } from '../../functions/core/scan';
+import type { ScanStep, ScanStore } from '../../functions/core/scan';
 import { dossierKey, type DossierRecord } from '../../functions/core/types';
 
 /** A portal record with everything filled in (shared with the other tests). */
@@ -268,4 +268,89 @@ export class FakeMailer implements AlertMailer {
     this.sent.push(email);
     return { messageId: `m-${this.sent.length}` };
   }
+}
+
+/**
+ * A scan's process in a crash test. It dies at its `dieAt`-th checkpoint (see `ScanDeps.checkpoint`),
+ * or just before its `dieAt`-th request through a port given to `wrap` (`mode: 'request'`, which
+ * also stops a batch of concurrent writes part-way). From then on nothing of it runs: every later
+ * checkpoint and request never returns (no catch, no finally), while the requests it had already
+ * sent complete, as the store would apply them.
+ */
+export class MortalProcess {
+  /** The checkpoints passed, in order. */
+  readonly steps: ScanStep[] = [];
+  /** Requests sent through wrapped ports (a query's pages not counted: reads change nothing). */
+  readonly requests: string[] = [];
+  dead = false;
+  private inflight = 0;
+  private idle: (() => void) | null = null;
+
+  constructor(
+    private readonly dieAt = Infinity,
+    private readonly mode: 'checkpoint' | 'request' = 'checkpoint',
+  ) {}
+
+  /** The scan's `checkpoint`. */
+  readonly checkpoint = (step: ScanStep): Promise<void> | undefined => {
+    if (!this.dead && this.mode === 'checkpoint' && this.steps.length + 1 >= this.dieAt) this.die();
+    if (this.dead) return new Promise<void>(() => undefined);
+    this.steps.push(step);
+    return undefined;
+  };
+
+  /** `port` as this process uses it: no request once it is dead. */
+  wrap<T extends object>(port: T): T {
+    return new Proxy(port, {
+      get: (target, prop) => {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        // A query's pages: read on the port itself.
+        if (value.constructor.name === 'AsyncGeneratorFunction') return value.bind(target);
+        return (...args: unknown[]) => {
+          if (!this.dead && this.mode === 'request' && this.requests.length + 1 >= this.dieAt) this.die();
+          if (this.dead) return new Promise(() => undefined);
+          const out: unknown = value.apply(target, args);
+          if (!(out instanceof Promise)) return out;
+          this.requests.push(String(prop));
+          this.inflight++;
+          return out.finally(() => {
+            this.inflight--;
+            this.settleIfGone();
+          });
+        };
+      },
+    });
+  }
+
+  /** Resolves once the process is dead and every request it sent has completed. */
+  gone(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idle = resolve;
+      this.settleIfGone();
+    });
+  }
+
+  private die(): void {
+    this.dead = true;
+    this.settleIfGone();
+  }
+
+  private settleIfGone(): void {
+    if (this.dead && this.inflight === 0 && this.idle) {
+      this.idle();
+      this.idle = null;
+    }
+  }
+}
+
+/** The `<level> <MaHoSo>` lines of the alert emails `mailer` sent to `recipient`, sorted (repeats kept). */
+export function emailLines(mailer: FakeMailer, recipient: string): string[] {
+  return mailer.sent
+    .filter((e) => e.to === recipient)
+    .flatMap((e) => {
+      const level = e.subject.endsWith('quá hạn') ? 'overdue' : 'soon';
+      return [...e.text.matchAll(/Mã hồ sơ: (\S+)/g)].map((m) => `${level} ${m[1]}`);
+    })
+    .sort();
 }
