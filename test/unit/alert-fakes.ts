@@ -286,14 +286,16 @@ export class MortalProcess {
   private inflight = 0;
   private idle: (() => void) | null = null;
 
+  /** `dieAt`: a count, or the name of the step at whose first checkpoint it dies. */
   constructor(
-    private readonly dieAt = Infinity,
+    private readonly dieAt: number | ScanStep = Infinity,
     private readonly mode: 'checkpoint' | 'request' = 'checkpoint',
   ) {}
 
   /** The scan's `checkpoint`. */
   readonly checkpoint = (step: ScanStep): Promise<void> | undefined => {
-    if (!this.dead && this.mode === 'checkpoint' && this.steps.length + 1 >= this.dieAt) this.die();
+    const due = typeof this.dieAt === 'string' ? step === this.dieAt : this.steps.length + 1 >= this.dieAt;
+    if (!this.dead && this.mode === 'checkpoint' && due) this.die();
     if (this.dead) return new Promise<void>(() => undefined);
     this.steps.push(step);
     return undefined;
@@ -308,7 +310,7 @@ export class MortalProcess {
         // A query's pages: read on the port itself.
         if (value.constructor.name === 'AsyncGeneratorFunction') return value.bind(target);
         return (...args: unknown[]) => {
-          if (!this.dead && this.mode === 'request' && this.requests.length + 1 >= this.dieAt) this.die();
+          if (!this.dead && this.mode === 'request' && this.requests.length + 1 >= Number(this.dieAt)) this.die();
           if (this.dead) return new Promise(() => undefined);
           const out: unknown = value.apply(target, args);
           if (!(out instanceof Promise)) return out;
