@@ -17,10 +17,20 @@ export interface RawMessage {
   headers: Record<string, string>;
 }
 
-/** What the alert scan wrote on a dossier, per level, for the due date it was alerted at. */
+/**
+ * What the alert scan wrote on a dossier, per level, for the due date it was alerted at. A mark is
+ * `pending` from the claim until its run is committed to the alert ledger and the dossier parked
+ * (see `core/scan.ts`); marks written before crash recovery existed have no `runId` and are settled.
+ */
 export interface AlertMark {
   dueAt: string;
-  at: string; // when the alert was queued
+  at: string; // the scan's clock when the dossier was claimed (the read view's `alertedAt`)
+  /** The scan run that claimed it. */
+  runId?: string;
+  /** When it was claimed (wall clock, ISO): how long its run may still be alive. */
+  claimedAt?: string;
+  /** Claimed; the run may not have reached the ledger yet. Absent once settled. */
+  pending?: boolean;
 }
 
 /** A dossier as the store holds it: the newest portal record plus everything attached to it. */
@@ -67,9 +77,9 @@ export interface DossierStore {
    */
   listDueBy(until: string, soonUntil?: string): AsyncIterable<StoredDossier>;
   /**
-   * Marks the dossier alerted at `level` for `mark.dueAt`, provided its record is still at
-   * `version`; false when it already was marked for that due date or the record changed since.
-   * The mark also parks the dossier out of the pending part of the due index (see `keepAsAlerted`).
+   * Claims the dossier at `level` for `mark.dueAt` (a pending mark), provided its record is still
+   * at `version`; false when it already was marked for that due date or the record changed since.
+   * The dossier stays where the scan read it until `parkAlerted`.
    */
   markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean>;
   /** Takes a dossier whose alerts are all sent out of the due index (the scan's clean-up). */
@@ -149,9 +159,18 @@ export interface AlertRunState {
   closed: boolean;
 }
 
-/** How one email slot ended. */
+/** The answer of `AlertLedger.claimSlot`. */
+export type SlotClaim = 'claimed' | 'busy' | 'exhausted';
+
+/** Leases of one email slot that may end without a word before it is given up: at most one repeat. */
+export const MAX_SEND_TRIES = 2;
+
+/**
+ * How one email slot ended: accepted by SES, refused for good, or `unconfirmed` (its tries ran out
+ * without a word: maybe sent, maybe twice; never tried again).
+ */
 export interface SlotOutcome {
-  outcome: 'sent' | 'refused';
+  outcome: 'sent' | 'refused' | 'unconfirmed';
   at: string;
   messageId: string | null;
   dossiers: number;
@@ -163,18 +182,32 @@ export interface SlotOutcome {
  * out. Every write is idempotent, so a redelivered or split batch never mails twice.
  */
 export interface AlertLedger {
-  /** Writes the manifest and lists the run as open (before any of its messages is queued). */
-  openRun(manifest: RunManifest): Promise<void>;
-  /** Records a run's alerts: the scan before it queues them, the notifier as they arrive (idempotent: one item per run, level and dossier). */
+  /** Writes the run's manifest (after its alerts). The run is not committed until `openRun`. */
+  saveManifest(manifest: RunManifest): Promise<void>;
+  /** Lists the run as open: a scan run's commit point, after its alerts and manifest, before any message is queued. */
+  openRun(runId: string, startedAt: string): Promise<void>;
+  /** Records a run's alerts: the scan before it commits the run, the notifier as they arrive (idempotent: one item per run, level and dossier). */
   recordAlerts(alerts: DueAlert[]): Promise<void>;
   loadRun(runId: string): Promise<AlertRunState>;
-  /** Takes a short lease on an email slot; false while another invocation holds it. */
-  claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<boolean>;
+  /**
+   * Takes a short lease on an email slot and counts the try: `busy` while another invocation
+   * holds it; `exhausted` when `MAX_SEND_TRIES` leases of it ended without a word (each may have
+   * been sent: SES takes no idempotency key), so it must not be sent again.
+   */
+  claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<SlotClaim>;
+  /** Gives the lease back after a send that definitely failed: that try is not counted. */
   releaseSlot(runId: string, slot: string, owner: string): Promise<void>;
   /** Records how a slot ended, once; false when it was already settled. */
   settleSlot(runId: string, slot: string, outcome: SlotOutcome): Promise<boolean>;
   /** Marks the run delivered and takes it off the open list. */
   closeRun(runId: string, at: string): Promise<void>;
+  /**
+   * Whether a scan run reached its commit point (`openRun`): listed open, or already delivered.
+   * A run that did not can never be delivered: its claims may be taken over.
+   */
+  isCommitted(runId: string): Promise<boolean>;
+  /** Takes an uncommitted run off the open list, if `openRun` went through after all (the scan's error path). */
+  abandonRun(runId: string): Promise<void>;
   /** Runs opened and not yet closed (oldest first). */
   listOpenRuns(): Promise<{ runId: string; startedAt: string }[]>;
 }
@@ -205,8 +238,19 @@ export class MailRefusedError extends Error {
  * overdue stay findable (the digest lists every overdue open dossier) without a table scan.
  */
 export interface OverdueIndex {
-  /** Undoes a `markAlerted` claim whose alert could not be queued: the next scan flags it again. */
-  unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void>;
+  /** Undoes a `markAlerted` claim (of `mark.runId`) whose run could not be committed: the next scan flags it again. */
+  unmarkAlerted(key: string, level: AlertLevel, mark: AlertMark): Promise<void>;
+  /**
+   * Claims for `mark.runId` a dossier whose pending mark at `level` (same due date) belongs to run
+   * `fromRunId`, which died before committing; false when that mark changed or the record did.
+   */
+  takeOverAlerted(key: string, version: string, level: AlertLevel, fromRunId: string, mark: AlertMark): Promise<boolean>;
+  /**
+   * Settles the pending mark of `runId` at `level` once its run is committed: the dossier goes out
+   * of the scan's reach (overdue where the digest reads it, due soon where the scan reads it once
+   * overdue) if its record is still `version`; else (a newer record indexed it) only the mark settles.
+   */
+  parkAlerted(key: string, version: string, level: AlertLevel, runId: string): Promise<void>;
   /**
    * Parks again an open dossier already alerted at `level` for its due date (a newer record put it
    * back among the pending ones): overdue where only the digest reads it, due soon where the scan

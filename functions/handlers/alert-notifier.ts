@@ -99,9 +99,13 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
             missing: outcome.missing,
           });
         }
+        if (outcome.state === 'delivered') logUnconfirmed(runId, outcome.unconfirmed);
         logger.info('alert run', { runId, messages: run.messageIds.length, force: run.force, ...outcome });
       } catch (err) {
-        if (err instanceof DeliveryError) emailsSent += err.sent;
+        if (err instanceof DeliveryError) {
+          emailsSent += err.sent;
+          logUnconfirmed(runId, err.unconfirmed);
+        }
         logger.warn('alert run not delivered; its messages will be retried', { runId, reason: (err as Error).message });
         for (const id of run.messageIds) failed.add(id);
       }
@@ -109,6 +113,21 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
     count('EmailsSent', emailsSent);
     return answer(failed);
   };
+}
+
+/**
+ * Emails given up after their tries ended without a word (see `core/alert-delivery.ts`): each may
+ * have arrived once, twice, or not at all; the IT staff ask the recipient. No citizen data here.
+ */
+function logUnconfirmed(runId: string, slots: string[]): void {
+  for (const slot of slots) {
+    const [level, ...recipient] = slot.split('#');
+    logger.error('alert email unconfirmed: two tries ended without a word from SES or the ledger; not sent again', {
+      runId,
+      level,
+      recipient: recipient.join('#'),
+    });
+  }
 }
 
 function answer(failed: Set<string>): SQSBatchResponse {

@@ -15,6 +15,7 @@ import { digestEmail, type AlertLine } from '../core/alert-email';
 import { overdueWorkingDays } from '../core/calendar';
 import { isOverdue } from '../core/overdue';
 import {
+  MAX_SEND_TRIES,
   MailRefusedError,
   type AlertLedger,
   type AlertMailer,
@@ -81,11 +82,27 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
     let failure: unknown = null;
     for (const { recipient, lines: theirs } of mail) {
       const slot = `digest#${recipient.toLowerCase()}`;
-      if (done.has(slot) || !(await ledger.claimSlot(runId, slot, owner, deadline))) continue;
+      if (done.has(slot)) continue;
+      const claim = await ledger.claimSlot(runId, slot, owner, deadline);
+      if (claim === 'busy') continue;
+      if (claim === 'exhausted') {
+        // Two tries ended without a word: maybe sent, maybe twice; never a third (see `core/alert-delivery.ts`).
+        logger.error('digest email unconfirmed: two tries ended without a word from SES or the ledger; not sent again', {
+          runId,
+          recipient,
+        });
+        await ledger.settleSlot(runId, slot, {
+          outcome: 'unconfirmed',
+          at: toVnIso(realNow()),
+          messageId: null,
+          dossiers: theirs.length,
+          reason: `${MAX_SEND_TRIES} tries ended without a word (each may have been sent); not sent again`,
+        });
+        continue;
+      }
+      let messageId: string;
       try {
-        const { messageId } = await mailer.send({ to: recipient, ...digestEmail(nowIso, theirs) });
-        await ledger.settleSlot(runId, slot, { outcome: 'sent', at: toVnIso(realNow()), messageId, dossiers: theirs.length });
-        sent++;
+        ({ messageId } = await mailer.send({ to: recipient, ...digestEmail(nowIso, theirs) }));
       } catch (err) {
         if (err instanceof MailRefusedError) {
           logger.error('SES refused the digest for a recipient', { runId, reason: err.message });
@@ -100,7 +117,12 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
         }
         failure ??= err;
         await ledger.releaseSlot(runId, slot, owner).catch(() => undefined);
+        continue;
       }
+      // Outside the try: a failed ledger write after SES accepted must not give the lease (and its
+      // counted try) back; it fails the tick, which is retried.
+      await ledger.settleSlot(runId, slot, { outcome: 'sent', at: toVnIso(realNow()), messageId, dossiers: theirs.length });
+      sent++;
     }
     logger.info('daily digest', { runId, overdue: lines.length, recipients: mail.length, sent });
     // The one place that sees every overdue open dossier (the scan reads only what is still due).

@@ -70,12 +70,19 @@ export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date
   const run = async (now: string): Promise<ScanAnswer> => {
     const runId = newRunId(now);
     const result = await runOverdueScan({ ...ports(), now, runId, wallClock: realNow });
-    const { scanned, flagged, alertsQueued, runsNudged, sweepError } = result;
+    const { scanned, flagged, alertsQueued, takenOver, runsNudged, sweepError, unparked, parkError } = result;
     countFlagged('overdue', result.flaggedByLevel.overdue);
     countFlagged('soon', result.flaggedByLevel.soon);
-    logger.info('overdue scan', { runId, now, scanned, flagged, alertsQueued, runsNudged });
+    logger.info('overdue scan', { runId, now, scanned, flagged, alertsQueued, takenOver, runsNudged });
+    if (takenOver > 0) logger.warn('alerts of a scan that died before committing its run are sent by this one', { runId, takenOver });
     if (sweepError)
       logger.warn('open alert runs could not be nudged; the next scan tries again', { runId, reason: (sweepError as Error).message });
+    if (parkError)
+      logger.warn('claimed dossiers could not be parked; the run is committed, and a scan after the lease parks them', {
+        runId,
+        unparked,
+        reason: (parkError as Error).message,
+      });
     return { scanned, flagged, alertsQueued };
   };
 

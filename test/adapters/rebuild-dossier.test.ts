@@ -125,7 +125,7 @@ const parseBody = (result: HttpResult) => JSON.parse(String(result.body));
  * VNPost before its code existed, a duplicate delivery, steps, a PayGov payment, a failed VNPay
  * attempt, a newer record, delivery to the agency; then an overdue alert mark.
  */
-async function deliverWeek(store: DynamoDossierStore): Promise<void> {
+async function deliverWeek(store: DynamoDossierStore, scan: 'parked' | 'pending' = 'parked'): Promise<void> {
   const tracking = s10('EB', '12345678');
   const answers = [
     await postal(store, '2024-03-30T15:00:00+07:00', {
@@ -211,13 +211,21 @@ async function deliverWeek(store: DynamoDossierStore): Promise<void> {
   expect(answers.map((a) => a.statusCode)).toEqual(answers.map(() => 200));
   expect(parseBody(answers[4])).toMatchObject({ MaLoi: '00' });
   expect(parseBody(answers[5])).toMatchObject({ RspCode: '00' });
-  // The scan's work: the overdue alert went out for the current due date.
-  const marked = await store.markAlerted(KEY, '20240402100000', 'overdue', {
-    dueAt: '2024-04-03T17:00:00+07:00',
-    at: '2024-04-04T08:00:00+07:00',
-  });
+  // The scan's work: it claimed the dossier for the overdue alert of its current due date, and
+  // (`parked`) committed its run and parked it, or (`pending`) has not got that far yet.
+  const marked = await store.markAlerted(KEY, '20240402100000', 'overdue', PENDING_MARK);
   expect(marked).toBe(true);
+  if (scan === 'parked') await store.parkAlerted(KEY, '20240402100000', 'overdue', PENDING_MARK.runId);
 }
+
+/** The claim of the scan in `deliverWeek`. */
+const PENDING_MARK = {
+  dueAt: '2024-04-03T17:00:00+07:00',
+  at: '2024-04-04T08:00:00+07:00',
+  runId: '20240404080000-0a0b0c0d',
+  claimedAt: '2024-04-04T08:00:02+07:00',
+  pending: true,
+};
 
 /** `GET /dossiers/{MaHoSo}` at the test's clock: the view, or the status code when there is none. */
 async function view(store: DynamoDossierStore, code = CODE): Promise<unknown> {
@@ -285,6 +293,34 @@ describe('rebuildDossier', () => {
     expect(await keysOf(store.listDueBy('2024-04-10T00:00:00+07:00'))).not.toContain(KEY);
     expect(lines.join('\n')).toContain('alert marks kept: overdue');
     expect(lines.join('\n')).not.toContain('074190001234');
+  });
+
+  it("keeps a scan's pending claim pending, and the dossier where the scans read it", async () => {
+    // Prepare
+    const { store, raw, tableName } = await world();
+    await deliverWeek(store, 'pending');
+    await stripToMarks(tableName);
+
+    const lines: string[] = [];
+
+    // Act
+    const result = await rebuildDossier({ store, raw, code: CODE, now: () => NOW, log: (l) => lines.push(l) });
+    const due = await keysOf(store.listDueBy('2024-04-10T00:00:00+07:00'));
+    const digest = await keysOf(store.listAlertedOverdue());
+    // Its run, once committed, still parks it (the same record version).
+    await store.parkAlerted(KEY, '20240402100000', 'overdue', PENDING_MARK.runId);
+
+    // Assess
+    expect(result).toMatchObject({ written: true, verified: true });
+    expect(lines.join('\n')).toContain(
+      `alert marks kept: overdue (due 2024-04-03T17:00:00+07:00, at 2024-04-04T08:00:00+07:00, pending in run ${PENDING_MARK.runId})`,
+    );
+    // Where its run parks it, or a later scan settles or takes over the claim: not out of their reach.
+    expect(due).toContain(KEY);
+    expect(digest).not.toContain(KEY);
+    const { pending: _, ...settled } = PENDING_MARK;
+    expect((await store.getDossier(KEY))?.dossier.alerts).toEqual({ overdue: settled, soon: null });
+    expect(await keysOf(store.listAlertedOverdue())).toContain(KEY);
   });
 
   it('rebuilds a dossier item deleted outright, all but the alert mark that only the item held', async () => {

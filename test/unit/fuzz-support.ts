@@ -157,10 +157,27 @@ export class MemoryStore implements DossierStore, OverdueIndex {
   async markAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<boolean> {
     const idx = this.index.get(key);
     if (!idx || this.states.get(key)?.record?.version !== version || idx.alerts[level]?.dueAt === mark.dueAt) return false;
-    idx.alerts[level] = { ...mark };
-    idx.place = level;
+    idx.alerts[level] = { ...mark }; // stays where the scan read it until parked
     this.writes++;
     return true;
+  }
+
+  async takeOverAlerted(key: string, version: string, level: AlertLevel, fromRunId: string, mark: AlertMark): Promise<boolean> {
+    const idx = this.index.get(key);
+    const m = idx?.alerts[level];
+    if (!idx || this.states.get(key)?.record?.version !== version || !m?.pending || m.runId !== fromRunId || m.dueAt !== mark.dueAt)
+      return false;
+    idx.alerts[level] = { ...mark };
+    this.writes++;
+    return true;
+  }
+
+  async parkAlerted(key: string, version: string, level: AlertLevel, runId: string): Promise<void> {
+    const idx = this.index.get(key);
+    const m = idx?.alerts[level];
+    if (!idx || !m || m.runId !== runId) return;
+    if (this.states.get(key)?.record?.version === version && idx.place) idx.place = level;
+    delete m.pending;
   }
 
   async dropFromDueIndex(key: string, version: string): Promise<void> {
@@ -168,12 +185,11 @@ export class MemoryStore implements DossierStore, OverdueIndex {
     if (idx && this.states.get(key)?.record?.version === version) idx.place = null;
   }
 
-  async unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void> {
+  async unmarkAlerted(key: string, level: AlertLevel, mark: AlertMark): Promise<void> {
     const idx = this.index.get(key);
     const m = idx?.alerts[level];
-    if (!idx || !m || m.dueAt !== mark.dueAt || m.at !== mark.at) return;
+    if (!idx || !m || m.dueAt !== mark.dueAt || m.runId !== mark.runId) return;
     idx.alerts[level] = null;
-    if (this.states.get(key)?.record?.version === version) idx.place = 'due';
   }
 
   async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {

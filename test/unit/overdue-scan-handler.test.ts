@@ -204,4 +204,44 @@ describe('daily digest', () => {
     expect(email.text).not.toContain('074190001234');
     expect(email.text).not.toContain('0912345678');
   });
+
+  it("sends a day's digest to a recipient at most twice when the ledger loses SES's answers, then settles it unconfirmed", async () => {
+    // Prepare
+    const store = ward();
+    const ledger = new FakeLedger();
+    let now = Date.parse('2024-04-05T07:30:00+07:00');
+    ledger.clock = () => now;
+    const settle = ledger.settleSlot.bind(ledger);
+    ledger.settleSlot = async (runId, slot, outcome) => {
+      if (outcome.outcome === 'sent') throw new Error('ledger down');
+      return settle(runId, slot, outcome);
+    };
+    const mailer = new FakeMailer();
+    const recipients = { default: ['chutich@binhan.local'], byField: {} };
+    const digest = dailyDigest(
+      () => ({ store, ledger, mailer, recipients }),
+      () => now,
+    );
+    const tick = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2024-04-05T00:30:00Z' };
+    const errors = jest.spyOn(logger, 'error');
+
+    // Act: the schedule retries the failed tick; the lease of a silent try runs a minute
+    const outcomes: string[] = [];
+    for (const wait of [0, 10_000, 2 * 60_000, 2 * 60_000, 2 * 60_000]) {
+      now += wait;
+      outcomes.push(
+        await digest(tick).then(
+          (r) => `sent ${r.sent}`,
+          (err: Error) => err.message,
+        ),
+      );
+    }
+
+    // Assess
+    expect(outcomes).toEqual(['ledger down', 'sent 0', 'ledger down', 'sent 0', 'sent 0']);
+    expect(mailer.sent.map((e) => e.to)).toEqual(['chutich@binhan.local', 'chutich@binhan.local']);
+    expect(ledger.runs.get('digest-2024-04-05')!.settled.get('digest#chutich@binhan.local')).toMatchObject({ outcome: 'unconfirmed' });
+    expect(errors.mock.calls.filter(([m]) => String(m).startsWith('digest email unconfirmed'))).toHaveLength(1);
+    errors.mockRestore();
+  });
 });
