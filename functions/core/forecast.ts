@@ -281,3 +281,11 @@ export function statsFitClock(stats: ForecastStats | null, asOf: string): stats 
   const age = instantMs(asOf) - instantMs(stats.computedAt);
   return age >= 0 && age <= STATS_FRESH_MS;
 }
+
+/** Where each ward's statistics are kept between the daily job that computes them and the readers. */
+export interface ForecastStatsStore {
+  /** The ward's statistics, or null when none were computed yet. */
+  getStats(ward: string): Promise<ForecastStats | null>;
+  /** Replaces the ward's statistics. */
+  putStats(stats: ForecastStats): Promise<void>;
+}
