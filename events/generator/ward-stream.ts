@@ -239,7 +239,7 @@ export function generateWardStream(opts: { seed?: number } = {}): { messages: St
 /**
  * How often a procedure's dossiers finish late: a field's own pace (land and social-protection
  * files wait on other agencies and site checks; civil status and certification are done over the
- * counter), times a per-procedure spread. About 3 % overall, as before; what changes is that
+ * counter), times a per-procedure spread. About 2.5 % overall (3 % before); what changes is that
  * lateness now belongs to procedures, as it does at a real desk, so a ward's own history of a
  * procedure says something about its open dossiers (the forecast's back-test measures how much).
  */
@@ -259,7 +259,7 @@ const LATE_BY_FIELD: Record<string, number> = {
 function lateShare(p: { code: string; field: string }): number {
   let h = 0;
   for (let i = 0; i < p.code.length; i++) h = (h * 31 + p.code.charCodeAt(i)) >>> 0;
-  return Math.min(0.25, 0.032 * (LATE_BY_FIELD[p.field] ?? 1) * [0.6, 1, 1.6][h % 3]);
+  return Math.min(0.25, 0.06 * (LATE_BY_FIELD[p.field] ?? 1) * [0.6, 1, 1.6][h % 3]);
 }
 
 /** Largest-remainder apportionment of `total` over `weights` (exact integer total). */
@@ -675,7 +675,7 @@ class Generator {
         : u < 0.0125
           ? 'paused5'
           : u < 0.0145
-            ? p.field === 'DD' || p.field === 'BTXH'
+            ? p.field === 'DD' || p.field === 'BTXH' || d.fee > 0 // a financial obligation to meet
               ? 'paused6'
               : 'paused5'
             : u < 0.016
@@ -758,10 +758,12 @@ class Generator {
     } else {
       const earlyDays: number[] = [];
       for (let day = dayOf(last); day < dueDay; day++) if (isWorkingDay(day)) earlyDays.push(day);
+      // On time means before the appointment: on the due day, a desk that is on time finishes
+      // before the hour the receipt slip gives (the portal's TDGQ.1 compares instants).
       finished =
         d.outcome === 'early' && earlyDays.length > 0
           ? this.onDay(earlyDays[Math.floor(rng.next() ** 2 * earlyDays.length)])
-          : this.onDay(dueDay);
+          : Math.min(this.onDay(dueDay), cur.due - rng.int(5, 90) * MIN);
     }
     finished = Math.max(finished, last + rng.int(10, 90) * MIN);
     const emit9 = d.returnByPost || d.final9 || rng.chance(0.22);
