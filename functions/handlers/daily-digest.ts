@@ -82,6 +82,24 @@ export async function refreshForecast(forecast: NonNullable<DigestPorts['forecas
   return out;
 }
 
+/**
+ * The digest's "at risk" lines after refreshing the statistics. A forecast that fails (the store
+ * could not be read or written) is logged and leaves the section empty: the overdue digest, which
+ * the leaders rely on, still goes out.
+ */
+async function forecastLines(
+  store: DigestPorts['store'],
+  forecast: NonNullable<DigestPorts['forecast']>,
+  nowIso: string,
+): Promise<RiskLine[]> {
+  try {
+    return await atRiskLines(store, await refreshForecast(forecast, nowIso), nowIso);
+  } catch (err) {
+    logger.warn('forecast unavailable: the digest goes out without it', { reason: (err as Error).message });
+    return [];
+  }
+}
+
 /** The open running dossiers (2, 4) not yet overdue that are at risk at `nowIso`, as digest lines. */
 export async function atRiskLines(store: DigestPorts['store'], stats: Map<string, ForecastStats>, nowIso: string): Promise<RiskLine[]> {
   const seen = new Map<string, RiskLine>();
@@ -134,7 +152,7 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
     const time = (event as { time?: unknown } | null)?.time;
     const nowIso = (typeof time === 'string' && normaliseIso(time)) || toVnIso(realNow());
     const lines = await overdueLines(store, nowIso);
-    const risky = forecast ? await atRiskLines(store, await refreshForecast(forecast, nowIso), nowIso) : [];
+    const risky = forecast ? await forecastLines(store, forecast, nowIso) : [];
     const riskyByRecipient = new Map(digestMail(risky, recipients).map((m) => [m.recipient.toLowerCase(), m.lines]));
     const mail = digestMail(lines, recipients);
     const runId = `digest-${vnDate(nowIso)}`;

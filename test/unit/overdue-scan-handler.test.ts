@@ -276,3 +276,36 @@ describe('daily digest: the forecast', () => {
     expect(email.html).toContain('<h3 style="margin:16px 0 4px">Hồ sơ có nguy cơ trễ hạn</h3>');
   });
 });
+
+describe('daily digest: a forecast that fails', () => {
+  it('still sends the overdue digest, with an empty at-risk section', async () => {
+    // Prepare
+    const store = ward();
+    const mailer = new FakeMailer();
+    const reader = {
+      listWards: async () => ['000.00.12.H57'],
+      // biome-ignore lint/correctness/useYield: a read that fails before yielding anything
+      async *listReceived(): AsyncIterable<never> {
+        throw new Error('DynamoDB read failed: throttled');
+      },
+    };
+    const digest = dailyDigest(
+      () => ({
+        store,
+        ledger: new FakeLedger(),
+        mailer,
+        recipients: { default: ['chutich@binhan.local'], byField: {} },
+        forecast: { reader, stats: { getStats: async () => null, putStats: async () => undefined } },
+      }),
+      () => Date.parse('2024-04-05T07:30:00+07:00'),
+    );
+
+    // Act
+    const out = await digest({ 'detail-type': 'Scheduled Event', time: '2024-04-05T00:30:00Z' });
+
+    // Assess
+    expect(out).toMatchObject({ overdue: 1, atRisk: 0, sent: 1 });
+    expect(mailer.sent[0].text).toContain('000.00.12.H57-240401-0001');
+    expect(mailer.sent[0].text).toContain('Không có hồ sơ nào có nguy cơ trễ hạn.');
+  });
+});
