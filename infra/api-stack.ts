@@ -122,6 +122,13 @@ const HANDLERS: Record<string, HandlerSpec> = {
     table: 'read',
     readsRecipients: true,
   },
+  'scorecard-report': {
+    description: 'GET /reports/scorecard: the Decision 766 scorecard, per ward or every ward, with why-lists and the forecast (IAM)',
+    // Reads and folds every dossier of the period's months, as the supervision report.
+    memorySize: 512,
+    timeout: HTTP_TIMEOUT,
+    table: 'read',
+  },
   'overdue-scan': {
     description: 'Overdue / due-soon scan: every 15 minutes and POST /admin/overdue-scan (IAM)',
     memorySize: 512,

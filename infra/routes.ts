@@ -20,6 +20,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/supervision', handler: 'supervision-report', auth: 'admin' },
   // Each ward's report and the province's total: the same Lambda, told apart by its route key.
   { method: 'GET', path: '/reports/province', handler: 'supervision-report', auth: 'admin' },
+  { method: 'GET', path: '/reports/scorecard', handler: 'scorecard-report', auth: 'admin' },
   { method: 'POST', path: '/admin/overdue-scan', handler: 'overdue-scan', auth: 'admin' },
 ];
 

@@ -46,6 +46,8 @@ const BATCH_MAX = 25;
 const WRITE_CONCURRENCY = 16;
 const PAY_PREFIX = 'P#';
 const POSTAL_PREFIX = 'E#';
+/** Feedback items naming the dossier: `F#<MaPhanAnh>` attributes, written by the feedback store. */
+const FEEDBACK_PREFIX = 'F#';
 const ALERT_ATTR = { overdue: 'alOverdue', soon: 'alSoon' } as const;
 const OPEN_STATUSES = new Set([2, 4]);
 /** The partition of the ward registry: one item per agency code seen (sk). */
@@ -610,9 +612,14 @@ export function toStoredDossier(item: Item): StoredDossier {
   const plain = unmarshall(item);
   const payments: Payment[] = [];
   const postal: PostalEvent[] = [];
+  const feedback: { id: string; ward: string }[] = [];
   for (const [name, value] of Object.entries(plain)) {
     if (name.startsWith(PAY_PREFIX)) payments.push(value as Payment);
     else if (name.startsWith(POSTAL_PREFIX)) postal.push(value as PostalEvent);
+    else if (name.startsWith(FEEDBACK_PREFIX)) {
+      const ward = feedbackWard(value);
+      if (ward) feedback.push({ id: name.slice(FEEDBACK_PREFIX.length), ward });
+    }
   }
   const key = String(plain.pk).slice(2);
   return {
@@ -623,5 +630,20 @@ export function toStoredDossier(item: Item): StoredDossier {
     payments: payments.sort((a, b) => a.at.localeCompare(b.at) || a.txId.localeCompare(b.txId)),
     postal: postal.sort((a, b) => instantMs(a.occurredAt) - instantMs(b.occurredAt) || a.eventId.localeCompare(b.eventId)),
     alerts: { overdue: plain[ALERT_ATTR.overdue] ?? null, soon: plain[ALERT_ATTR.soon] ?? null },
+    ...(feedback.length > 0 ? { feedback: feedback.sort((a, b) => a.id.localeCompare(b.id)) } : {}),
   };
+}
+
+/**
+ * The ward of a feedback attribute: its value is the item's ward (a string), or an object carrying
+ * `ward` (or `MaDonVi`). Null when it names none (the item cannot be matched to the dossier's ward).
+ */
+function feedbackWard(value: unknown): string | null {
+  const raw =
+    typeof value === 'string'
+      ? value
+      : value && typeof value === 'object'
+        ? ((value as { ward?: unknown; MaDonVi?: unknown }).ward ?? (value as { MaDonVi?: unknown }).MaDonVi)
+        : null;
+  return typeof raw === 'string' && raw.trim() ? raw.trim().toUpperCase() : null;
 }

@@ -6,6 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { effectiveDueAt } from '../core/overdue';
 import { env } from './config';
 import { DynamoDossierStore } from './dynamodb-store';
+import { DynamoForecastStore } from './dynamodb-forecast-store';
+import { NO_FEEDBACK, type FeedbackReader } from '../core/scorecard';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Recipients } from '../core/recipients';
@@ -42,6 +44,24 @@ export function dossierStore(): DynamoDossierStore {
     dueAt: (record) => effectiveDueAt(record),
   });
   return store;
+}
+
+let forecast: DynamoForecastStore | null = null;
+
+/** The forecast statistics (one item per ward in the dossier table). */
+export function forecastStore(): DynamoForecastStore {
+  forecast ??= new DynamoForecastStore(dynamoClient(), env('TABLE_NAME'));
+  return forecast;
+}
+
+/**
+ * The feedback items the scorecard reads (MDHL.1, MDHL.2). TODO(integrator, issue 10): return
+ * the feedback store's reader here once the `feedback` branch lands; until then no deployment
+ * (AWS or the local stack, which loads these same handlers) has feedback items, and the scorecard
+ * scores MDHL.1 and MDHL.2 by CONTRACT 7's "6 when none".
+ */
+export function feedbackReader(): FeedbackReader {
+  return NO_FEEDBACK;
 }
 
 // ---- Overdue alerts: the queue, the ledger, the mailer, the recipients ----

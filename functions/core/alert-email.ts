@@ -24,6 +24,16 @@ export interface AlertLine {
   unit: string | null; // DonViXuLy
 }
 
+/** A dossier line of the digest's "at risk" section: the forecast's figures (working hours). */
+export interface RiskLine extends AlertLine {
+  spentWorkingHours: number;
+  leftWorkingHours: number;
+  p90WorkingHours: number | null;
+}
+
+/** The digest's section title for dossiers at risk of finishing late. */
+export const AT_RISK_TITLE = 'Hồ sơ có nguy cơ trễ hạn';
+
 /** An email's content. */
 export interface EmailContent {
   subject: string;
@@ -151,8 +161,12 @@ function countBy(lines: readonly ShownLine[], key: (l: ShownLine) => string): [s
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'vi'));
 }
 
-/** The daily digest: every overdue open dossier at `nowIso`, counted by field and by processing unit. */
-export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailContent {
+/**
+ * The daily digest: every overdue open dossier at `nowIso`, counted by field and by processing
+ * unit; with `atRisk` (the forecast), a section "Hồ sơ có nguy cơ trễ hạn" listing those not yet
+ * overdue that the ward's history says will likely finish late.
+ */
+export function digestEmail(nowIso: string, lines: readonly AlertLine[], atRisk?: readonly RiskLine[]): EmailContent {
   const subject = `${SUBJECT_PREFIX} Báo cáo hồ sơ quá hạn ngày ${formatVnDate(nowIso)}`;
   const items = [...lines].sort(byDueDate).map(shown);
   const asOf = formatVnDateTime(nowIso);
@@ -162,6 +176,7 @@ export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailC
     items.length === 0
       ? `Đến ${asOf}, không có hồ sơ nào quá hạn trả kết quả.`
       : `Đến ${asOf}, có ${items.length} hồ sơ đang giải quyết đã quá hạn trả kết quả.`;
+  const risky = atRisk ? riskSection(atRisk) : null;
 
   const text = [
     'Kính gửi lãnh đạo UBND phường,',
@@ -184,6 +199,7 @@ export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailC
           '',
           `Với mỗi hồ sơ quá hạn, cơ quan cần gửi người nộp hồ sơ "${APOLOGY_LETTER}" (lãnh đạo ký, nêu rõ lý do và ngày hẹn trả mới).`,
         ]),
+    ...(risky ? ['', `${AT_RISK_TITLE}:`, ...risky.text] : []),
     '',
     FOOTER,
     '',
@@ -216,8 +232,50 @@ export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailC
     '<p>Kính gửi lãnh đạo UBND phường,</p>',
     `<p>${escapeHtml(summary)}</p>`,
     ...(items.length === 0 ? [] : [countTable('Theo lĩnh vực', byField), countTable('Theo đơn vị xử lý', byUnit), list]),
+    ...(risky ? [risky.html] : []),
   ]);
   return { subject, text, html };
+}
+
+/** Working hours with one decimal and a comma ("12,5"). */
+function hours(h: number | null): string {
+  return h === null ? '—' : h.toFixed(1).replace('.', ',');
+}
+
+/** The digest's "at risk" section, as text lines and HTML. */
+function riskSection(lines: readonly RiskLine[]): { text: string[]; html: string } {
+  const items = [...lines]
+    .sort(byDueDate)
+    .map((l) => ({ ...shown(l), spent: hours(l.spentWorkingHours), left: hours(l.leftWorkingHours), p90: hours(l.p90WorkingHours) }));
+  const intro =
+    items.length === 0
+      ? 'Không có hồ sơ nào có nguy cơ trễ hạn.'
+      : `${items.length} hồ sơ chưa quá hạn nhưng có nguy cơ trễ hạn: 90% hồ sơ cùng thủ tục (hoặc lĩnh vực) của phường, ` +
+        'còn mở sau chừng ấy giờ làm việc, cần nhiều giờ hơn số giờ còn lại. Đề nghị ưu tiên giải quyết.';
+  const text = [
+    intro,
+    ...items.map(
+      (d, i) =>
+        `${i + 1}. ${d.code} | ${d.procedure} | ${d.field} | hạn trả ${d.due} | đã dùng ${d.spent} giờ, còn ${d.left} giờ làm việc, P90 ${d.p90} giờ | ${d.unit}`,
+    ),
+  ];
+  const head = ['STT', 'Mã hồ sơ', 'Thủ tục', 'Lĩnh vực', 'Hạn trả kết quả', 'Đã dùng (giờ)', 'Còn lại (giờ)', 'P90 (giờ)', 'Đơn vị xử lý'];
+  const html = [
+    `<h3 style="margin:16px 0 4px">${escapeHtml(AT_RISK_TITLE)}</h3>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    ...(items.length === 0
+      ? []
+      : [
+          '<table cellpadding="4" style="border-collapse:collapse">',
+          `<tr>${head.map((h) => `<th style="border:1px solid #ccc;text-align:left">${escapeHtml(h)}</th>`).join('')}</tr>`,
+          ...items.map((d, i) => {
+            const cells = [String(i + 1), d.code, d.procedure, d.field, d.due, d.spent, d.left, d.p90, d.unit];
+            return `<tr>${cells.map((c) => `<td style="border:1px solid #ccc">${escapeHtml(c)}</td>`).join('')}</tr>`;
+          }),
+          '</table>',
+        ]),
+  ].join('\n');
+  return { text, html };
 }
 
 /** A whole HTML document: UTF-8 declared, the footer last. */

@@ -44,6 +44,11 @@ export interface StoredDossier {
   payments: Payment[];
   postal: PostalEvent[];
   alerts: { overdue: AlertMark | null; soon: AlertMark | null };
+  /**
+   * Feedback items (CONTRACT 3.6) that name this dossier (`MaHoSo`), whatever their date, with the
+   * ward each is addressed to (`MaDonVi`): the scorecard's MDHL.3. Absent until feedback is wired.
+   */
+  feedback?: { id: string; ward: string }[];
 }
 
 /** A portal record offered to the store together with its raw JSON (kept in its history). */

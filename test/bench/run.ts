@@ -7,8 +7,9 @@
  *  2. Report: time and items read for 15 months of one ward (the seed stream: 11,701 received).
  *  3. Scan: items read per scan / flagged, with 100,000 closed or not-yet-due dossiers and 100 overdue.
  *  4. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
+ *  5. Scorecard: time and items read for 15 months of one ward, and the forecast's back-test.
  *
- * Sections can be picked: `npm run bench -- ingest report scan bundles` (default: all).
+ * Sections can be picked: `npm run bench -- ingest report scan bundles scorecard` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
 import { benchReport } from './report';
 import { benchScan } from './scan';
+import { benchScorecard } from './scorecard';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -148,6 +150,7 @@ async function main(): Promise<void> {
   if (want('report')) await benchReport();
   if (want('scan')) await benchScan();
   if (want('bundles')) await benchBundles();
+  if (want('scorecard')) await benchScorecard();
 }
 
 main().catch((err) => {

@@ -53,6 +53,7 @@ jest.mock('../../functions/adapters/wiring', () => {
     dossierStore: () => support.fuzzPorts.store,
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
+    forecastStore: () => ({ getStats: async () => null, putStats: async () => undefined }),
   };
 });
 

@@ -35,6 +35,7 @@ jest.mock('../../functions/adapters/wiring', () => {
     dossierStore: () => support.fuzzPorts.store,
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
+    forecastStore: () => ({ getStats: async () => null, putStats: async () => undefined }),
     alertMailer: () => mockMailer,
     alertRecipients: async () => ({ default: ['chutich@binhan.local'], byField: {} }),
     releaseAlertMessages: async () => undefined,

@@ -245,3 +245,107 @@ describe('daily digest', () => {
     errors.mockRestore();
   });
 });
+
+describe('daily digest: the forecast', () => {
+  it('recomputes each ward’s statistics, stores them, and lists the open dossiers at risk under "Hồ sơ có nguy cơ trễ hạn"', async () => {
+    // Prepare: 20 finished dossiers of P9 took 3 working days each; two open P9 dossiers, due in 2 and in 15 days
+    const store = new FakeStore();
+    const finished = Array.from({ length: 20 }, (_, i) =>
+      record({
+        code: `000.00.12.H57-240301-${String(100 + i)}`,
+        procedureCode: 'P9',
+        status: 10,
+        receivedAt: '2024-03-04T07:00:00+07:00',
+        finishedAt: '2024-03-06T17:00:00+07:00',
+        dueAt: '2024-03-08T17:00:00+07:00',
+      }),
+    );
+    const risky = record({
+      code: '000.00.12.H57-240401-0007',
+      procedureCode: 'P9',
+      receivedAt: '2024-04-04T07:00:00+07:00',
+      dueAt: '2024-04-05T17:00:00+07:00',
+    });
+    const calm = record({
+      code: '000.00.12.H57-240401-0008',
+      procedureCode: 'P9',
+      receivedAt: '2024-04-04T07:00:00+07:00',
+      dueAt: '2024-04-25T17:00:00+07:00',
+    });
+    for (const r of [...finished, risky, calm]) store.put(r);
+    const kept: unknown[] = [];
+    const reader = {
+      listWards: async () => ['000.00.12.H57'],
+      async *listReceived(from: string, to: string) {
+        for (const { dossier } of store.dossiers.values()) {
+          const day = dossier.record!.receivedAt.slice(0, 10);
+          if (day >= from && day <= to) yield dossier;
+        }
+      },
+    };
+    const stats = { getStats: async () => null, putStats: async (s: unknown) => void kept.push(s) };
+    const mailer = new FakeMailer();
+    const digest = dailyDigest(
+      () => ({
+        store,
+        ledger: new FakeLedger(),
+        mailer,
+        recipients: { default: ['chutich@binhan.local'], byField: {} },
+        forecast: { reader, stats },
+      }),
+      () => Date.parse('2024-04-05T07:30:00+07:00'),
+    );
+
+    // Act
+    const out = await digest({ 'detail-type': 'Scheduled Event', time: '2024-04-05T00:30:00Z' });
+
+    // Assess
+    expect(out).toMatchObject({ overdue: 0, atRisk: 1, sent: 1 });
+    expect(kept).toEqual([
+      expect.objectContaining({
+        ward: '000.00.12.H57',
+        computedAt: '2024-04-05T07:30:00+07:00',
+        window: { from: '2023-04-07', to: '2024-04-05' },
+      }),
+    ]);
+    const email = mailer.sent[0];
+    expect(email.text).toContain('Hồ sơ có nguy cơ trễ hạn:');
+    expect(email.text).toContain('000.00.12.H57-240401-0007');
+    expect(email.text).not.toContain('000.00.12.H57-240401-0008');
+    expect(email.text).toContain('đã dùng 8,5 giờ, còn 7,5 giờ làm việc, P90 24,0 giờ');
+    expect(email.html).toContain('<h3 style="margin:16px 0 4px">Hồ sơ có nguy cơ trễ hạn</h3>');
+  });
+});
+
+describe('daily digest: a forecast that fails', () => {
+  it('still sends the overdue digest, with an empty at-risk section', async () => {
+    // Prepare
+    const store = ward();
+    const mailer = new FakeMailer();
+    const reader = {
+      listWards: async () => ['000.00.12.H57'],
+      // biome-ignore lint/correctness/useYield: a read that fails before yielding anything
+      async *listReceived(): AsyncIterable<never> {
+        throw new Error('DynamoDB read failed: throttled');
+      },
+    };
+    const digest = dailyDigest(
+      () => ({
+        store,
+        ledger: new FakeLedger(),
+        mailer,
+        recipients: { default: ['chutich@binhan.local'], byField: {} },
+        forecast: { reader, stats: { getStats: async () => null, putStats: async () => undefined } },
+      }),
+      () => Date.parse('2024-04-05T07:30:00+07:00'),
+    );
+
+    // Act
+    const out = await digest({ 'detail-type': 'Scheduled Event', time: '2024-04-05T00:30:00Z' });
+
+    // Assess
+    expect(out).toMatchObject({ overdue: 1, atRisk: 0, sent: 1 });
+    expect(mailer.sent[0].text).toContain('000.00.12.H57-240401-0001');
+    expect(mailer.sent[0].text).toContain('Không có hồ sơ nào có nguy cơ trễ hạn.');
+  });
+});

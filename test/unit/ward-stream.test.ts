@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { generateWardStream, type PeriodFigures, type StreamMessage } from '../../events/generator/ward-stream';
-import { referenceReport } from '../../events/generator/reference-report';
+import { EXPECTED_AS_OF, generateWardStream, type PeriodFigures, type StreamMessage } from '../../events/generator/ward-stream';
+import { referenceReport, referenceScorecard } from '../../events/generator/reference-report';
 import { dossierKeysOf, loadStream } from '../../events/generator/load';
 
 // The People's Council's notice (seed/000_73e8d45149186de7.txt), typed in from the text.
@@ -319,6 +319,44 @@ describe('generateWardStream', () => {
     expect(ids.every((s) => /^\d{12}$/.test(s))).toBe(true);
     expect(phones.every((s) => /^0\d{9}$/.test(s))).toBe(true);
     expect(names.some((n) => /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i.test(n))).toBe(true);
+  });
+});
+
+describe('the Decision 766 fields of the stream', () => {
+  const { messages } = stream;
+
+  it('sends TaiLieuNop, DanhSachGiayToKetQua and TaiKhoanDuocXacThucVoiVNeID in the contract’s forms, and leaves them out of a few records', () => {
+    // Prepare
+    const all = records(messages).map(({ r }) => r);
+
+    // Act
+    const withParts = all.filter((r) => Array.isArray(r.TaiLieuNop));
+    const finished = all.filter((r) => [9, 10].includes(Number(r.TrangThaiHoSo)));
+    const flags = new Set(withParts.flatMap((r) => (r.TaiLieuNop as Rec[]).map((c) => JSON.stringify(c.DuocTaiSuDung))));
+
+    // Assess
+    expect(withParts.length / all.length).toBeGreaterThan(0.9);
+    expect(withParts.length).toBeLessThan(all.length);
+    expect([...flags].sort()).toEqual(['"0"', '"1"', '"2"', '0', '1', '2']);
+    expect(finished.filter((r) => Array.isArray(r.DanhSachGiayToKetQua)).length / finished.length).toBeGreaterThan(0.9);
+    expect(all.filter((r) => r.TaiKhoanDuocXacThucVoiVNeID !== undefined).length).toBeGreaterThan(1000);
+  });
+
+  it.each([
+    ['2023-01-01', '2023-12-31'],
+    ['2024-01-01', '2024-03-31'],
+  ])('gives a scorecard from %s to %s that is neither empty nor full on any dossier indicator (reference reading)', (from, to) => {
+    // Act
+    const card = referenceScorecard(messages, from, to, EXPECTED_AS_OF);
+
+    // Assess
+    for (const [code, i] of Object.entries(card)) {
+      expect([code, i.denominator > 0]).toEqual([code, true]);
+      expect([code, i.numerator > 0 && i.numerator <= i.denominator]).toEqual([code, true]);
+    }
+    for (const code of ['TDGQ.1', 'TTTT.A', 'MDSH.1', 'MDSH.2', 'MDSH.3', 'MDSH.4', 'MDSH.5'] as const) {
+      expect([code, card[code].numerator < card[code].denominator]).toEqual([code, true]);
+    }
   });
 });
 

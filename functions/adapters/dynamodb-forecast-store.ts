@@ -1,0 +1,50 @@
+/**
+ * The forecast statistics in the dossier table: one item per ward, `FORECAST / <agency code>`,
+ * holding the ward's `ForecastStats` as JSON (about 30 numbers per procedure and per field: tens of
+ * KB for a ward, well under DynamoDB's 400 KB). Written once a day by the daily digest, read by
+ * the scorecard, the digest and `GET /dossiers/{MaHoSo}` with one GetItem.
+ */
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { ForecastStats, ForecastStatsStore } from '../core/forecast';
+import { StoreUnavailableError } from '../core/ports';
+
+/** The partition of the statistics items (sort key: the ward). */
+export const FORECAST_PK = 'FORECAST';
+
+/** The DynamoDB `ForecastStatsStore`. */
+export class DynamoForecastStore implements ForecastStatsStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  async getStats(ward: string): Promise<ForecastStats | null> {
+    try {
+      const out = await this.client.send(
+        new GetItemCommand({ TableName: this.table, Key: { pk: { S: FORECAST_PK }, sk: { S: ward } }, ProjectionExpression: 'stats' }),
+      );
+      const json = out.Item?.stats?.S;
+      return json ? (JSON.parse(json) as ForecastStats) : null;
+    } catch (err) {
+      throw new StoreUnavailableError(`DynamoDB read of the forecast statistics failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async putStats(stats: ForecastStats): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: { S: FORECAST_PK },
+            sk: { S: stats.ward },
+            computedAt: { S: stats.computedAt },
+            stats: { S: JSON.stringify(stats) },
+          },
+        }),
+      );
+    } catch (err) {
+      throw new StoreUnavailableError(`DynamoDB write of the forecast statistics failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
