@@ -29,6 +29,7 @@ import {
   type AlertLevel,
   type AlertMark,
   type DossierStore,
+  type FeedbackLink,
   type OfferedRecord,
   type OverdueIndex,
   type RawMessage,
@@ -37,7 +38,7 @@ import {
 import { instantMs, vnDate } from '../core/time';
 import { wardOf } from '../core/ward';
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
-import { TABLE } from './table-schema';
+import { FEEDBACK_LINK_PREFIX, TABLE } from './table-schema';
 
 /** Raw bodies are gzipped and cut into chunks that stay well under DynamoDB's 400 KB item limit. */
 const RAW_CHUNK_BYTES = 300 * 1024;
@@ -503,11 +504,13 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
    * the stored marks are still those (false otherwise: a scan marked it since they were read). The
    * rebuild's first write: the marks survive it, so no alert is sent twice while the item refills.
    */
-  async resetDossierItem(key: string, code: string, alerts: StoredDossier['alerts']): Promise<boolean> {
+  async resetDossierItem(key: string, code: string, alerts: StoredDossier['alerts'], feedback: FeedbackLink[] = []): Promise<boolean> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const conditions: string[] = [];
     const item: Record<string, unknown> = { pk: dossierPk(key), sk: STATE_SK, code };
+    // The feedback items naming the dossier are not in the portal's raw messages: they are kept.
+    for (const link of feedback) item[`${FEEDBACK_LINK_PREFIX}${link.id}`] = link;
     for (const level of ['overdue', 'soon'] as const) {
       const attr = ALERT_ATTR[level];
       const mark = alerts[level];
@@ -586,9 +589,11 @@ export function toStoredDossier(item: Item): StoredDossier {
   const plain = unmarshall(item);
   const payments: Payment[] = [];
   const postal: PostalEvent[] = [];
+  const feedback: FeedbackLink[] = [];
   for (const [name, value] of Object.entries(plain)) {
     if (name.startsWith(PAY_PREFIX)) payments.push(value as Payment);
     else if (name.startsWith(POSTAL_PREFIX)) postal.push(value as PostalEvent);
+    else if (name.startsWith(FEEDBACK_LINK_PREFIX)) feedback.push(value as FeedbackLink);
   }
   const key = String(plain.pk).slice(2);
   return {
@@ -599,5 +604,6 @@ export function toStoredDossier(item: Item): StoredDossier {
     payments: payments.sort((a, b) => a.at.localeCompare(b.at) || a.txId.localeCompare(b.txId)),
     postal: postal.sort((a, b) => instantMs(a.occurredAt) - instantMs(b.occurredAt) || a.eventId.localeCompare(b.eventId)),
     alerts: { overdue: plain[ALERT_ATTR.overdue] ?? null, soon: plain[ALERT_ATTR.soon] ?? null },
+    feedback: feedback.sort((a, b) => a.id.localeCompare(b.id)),
   };
 }

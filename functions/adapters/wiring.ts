@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { effectiveDueAt } from '../core/overdue';
 import { env } from './config';
 import { DynamoDossierStore } from './dynamodb-store';
+import { DynamoFeedbackStore } from './dynamodb-feedback-store';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Recipients } from '../core/recipients';
@@ -42,6 +43,14 @@ export function dossierStore(): DynamoDossierStore {
     dueAt: (record) => effectiveDueAt(record),
   });
   return store;
+}
+
+let feedback: DynamoFeedbackStore | null = null;
+
+/** The feedback store of this process (the same table as the dossiers, TABLE_NAME). */
+export function feedbackStore(): DynamoFeedbackStore {
+  feedback ??= new DynamoFeedbackStore({ client: dynamoClient(), tableName: env('TABLE_NAME') });
+  return feedback;
 }
 
 // ---- Overdue alerts: the queue, the ledger, the mailer, the recipients ----

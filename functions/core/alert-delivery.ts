@@ -14,9 +14,9 @@
  * second copy. A refusal for good (unverified address) is settled as `refused` and logged: retrying
  * cannot help, and it must not hold the other recipients' emails back.
  */
-import { alertEmail } from './alert-email';
+import { groupEmail } from './alert-email';
 import { MailRefusedError, type AlertLedger, type AlertMailer } from './ports';
-import { groupAlerts, type Recipients } from './recipients';
+import { groupAlerts, groupFeedbackAlerts, type Recipients } from './recipients';
 import { toVnIso } from './time';
 
 /** A transient failure: some emails of the run could not be sent now; retry later. */
@@ -64,8 +64,8 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
   const { ledger, mailer } = deps;
   const run = await ledger.loadRun(runId);
   if (!run.manifest) return { state: 'unknown-run' };
-  const expected = run.manifest.counts.overdue + run.manifest.counts.soon;
-  const received = run.alerts.length;
+  const expected = run.manifest.counts.overdue + run.manifest.counts.soon + (run.manifest.counts.feedback ?? 0);
+  const received = run.alerts.length + (run.feedback?.length ?? 0);
   // The batch carrying the run's last message finds it complete and sends.
   if (received < expected && !force) return { state: 'waiting', received, expected };
 
@@ -73,7 +73,7 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
   let refused = 0;
   let busy = 0;
   let failure: unknown = null;
-  for (const group of groupAlerts(run.alerts, deps.recipients)) {
+  for (const group of [...groupAlerts(run.alerts, deps.recipients), ...groupFeedbackAlerts(run.feedback ?? [], deps.recipients)]) {
     if (run.settled.has(group.slot)) continue;
     if (deps.breaker.open) {
       failure ??= new Error('an earlier email of this batch failed');
@@ -83,7 +83,7 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
       busy++; // another invocation is sending it right now; it settles it or fails its own batch
       continue;
     }
-    const email = alertEmail(group.level, group.alerts);
+    const email = groupEmail(group);
     let messageId: string;
     try {
       ({ messageId } = await mailer.send({ to: group.recipient, ...email }));

@@ -33,6 +33,7 @@ jest.mock('../../functions/adapters/wiring', () => {
   return {
     ...actual,
     dossierStore: () => support.fuzzPorts.store,
+    feedbackStore: () => support.fuzzPorts.feedback,
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
     alertMailer: () => mockMailer,
@@ -425,10 +426,17 @@ describe('scan, notifier and digest', () => {
         dims: { service: 'motcua', Level: 'soon' },
         values: { DossiersFlagged: 0 },
       },
+      // The feedback part of the same scan: no item is past its deadline.
+      { namespace: 'Motcua', dimensions: [['service']], dims: { service: 'motcua' }, values: { FeedbackFlagged: 0 } },
     ]);
     expect(notifierLines.map((m) => m.values)).toEqual([{ EmailsSent: 1 }]);
     expect(digestLines).toEqual([
-      { namespace: 'Motcua', dimensions: [['service']], dims: { service: 'motcua' }, values: { OverdueOpen: 1, EmailsSent: 1 } },
+      {
+        namespace: 'Motcua',
+        dimensions: [['service']],
+        dims: { service: 'motcua' },
+        values: { OverdueOpen: 1, FeedbackOverdueOpen: 0, EmailsSent: 1 },
+      },
     ]);
     expect(mockMailer.sent).toHaveLength(2);
     const digestLog = logLines('daily digest')[0];

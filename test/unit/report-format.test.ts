@@ -18,6 +18,18 @@ const NOTICE: SupervisionReport = {
     { MaLinhVuc: 'CT', TenLinhVuc: 'Chứng thực', received: 6_000, finishedLate: 1, openOverdue: 0 },
     { MaLinhVuc: 'HT', TenLinhVuc: 'Hộ tịch', received: 5_701, finishedLate: 300, openOverdue: 50 },
   ],
+  feedback: {
+    received: 22,
+    answered: 22,
+    answeredOnTime: 21,
+    answeredLate: 1,
+    open: 0,
+    openOverdue: 0,
+    refused: 0,
+    aboutProcedures: 15,
+    aboutConduct: 0,
+    dissatisfied: 1,
+  },
 };
 
 describe('formatVnNumber', () => {

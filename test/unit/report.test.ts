@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { StoredDossier } from '../../functions/core/ports';
 import {
   buildSupervisionReport,
+  noFeedback,
   SupervisionTally,
   type SupervisionReport,
   type SupervisionReportOptions,
@@ -158,8 +159,21 @@ describe('buildSupervisionReport: period', () => {
       payments: { dossiersWithFees: 0, paidOnline: 0, onlineRate: 0, amountVnd: 0 },
       processing: { ...NO_PROCESSING, onTimeRate: 0 },
       byField: [],
+      feedback: noFeedback(),
     });
-    expect(Object.keys(report)).toEqual(['period', 'received', 'payments', 'processing', 'byField']);
+    expect(Object.keys(report)).toEqual(['period', 'received', 'payments', 'processing', 'byField', 'feedback']);
+    expect(Object.keys(report.feedback)).toEqual([
+      'received',
+      'answered',
+      'answeredOnTime',
+      'answeredLate',
+      'open',
+      'openOverdue',
+      'refused',
+      'aboutProcedures',
+      'aboutConduct',
+      'dissatisfied',
+    ]);
     expect(Object.keys(report.processing)).toEqual([
       'finishedEarly',
       'finishedOnTime',
