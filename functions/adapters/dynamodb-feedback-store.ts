@@ -8,12 +8,13 @@
  *   first; `ReturnValues: ALL_OLD` hands back the version it replaced on the same request. A
  *   version not newer costs one more conditional write (`ADD seen` unless present): duplicate or stale.
  * - the link to the dossier the item names (`MaHoSo`): the attribute `F#<MaPhanAnh>` of the
- *   dossier item `D#<key> / A` = {id, ward, version}, written only when the newest version names
- *   another dossier (or ward) than the one before: SET on the new dossier (created under its key if
- *   the portal has not sent it yet, as payments are), REMOVE on the old one, then the item records
+ *   dossier item `D#<key> / A` = {id, ward, version}, written by each applied version that names a
+ *   dossier: SET on that dossier (created under its key if the portal has not sent it yet, as
+ *   payments are), REMOVE on the one the previous version named if another, then the item records
  *   where its link now is (`link`). Each step is conditional on versions (a link only yields to a
  *   newer version), so racing deliveries converge; a crash in between is repaired when the sender
- *   retries: the retry is a duplicate, and a duplicate re-checks the link (one GetItem).
+ *   retries: the retry is a duplicate, and a duplicate re-checks the link (one GetItem). Feedback
+ *   is a few items a month per ward: the up to three extra writes per version cost next to nothing.
  * - the ward registry (`WARDS / <agency code>`), once per ward and container, before its items.
  *
  * Indexes: `byReceived` (`FBR#<ward>#<yyyy-MM>`: the report reads a period's months) and `byDue`
@@ -209,12 +210,14 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
 
   /**
-   * Moves the item's dossier link where its newest version `item` says (`from`: where it was).
-   * Nothing to do when the dossier and the ward are the same as before.
+   * Puts the item's dossier link where its newest version `item` says (`from`: where it was): the
+   * link carries the version that wrote it, so it is rewritten by every version naming a dossier
+   * (the state then does not depend on the order of delivery). Nothing to do when neither the old
+   * nor the new version names one.
    */
   private async relink(item: FeedbackItem, from: LinkPlace | null): Promise<void> {
     const to: LinkPlace | null = item.dossierCode ? { key: dossierKey(item.dossierCode), ward: item.ward } : null;
-    if (from?.key === to?.key && from?.ward === to?.ward) return;
+    if (!from && !to) return;
     const attr = `${FEEDBACK_LINK_PREFIX}${item.id}`;
     const names = { '#f': attr, '#fv': 'version' };
     if (to) {
@@ -239,6 +242,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
         ExpressionAttributeValues: marshall({ ':ver': item.version }),
       });
     }
+    // Also when the place is the same: the condition tells whether a newer version took over meanwhile.
     const recorded = await this.updateIf(itemPk(item.id), {
       UpdateExpression: to ? 'SET #l = :to' : 'REMOVE #l',
       ConditionExpression: '#v = :ver',
@@ -264,7 +268,11 @@ export class DynamoFeedbackStore implements FeedbackStore {
     );
     if (!out.Item) return;
     const item = unmarshall(out.Item).rec as FeedbackItem;
-    await this.relink(item, linkOf(out.Item));
+    const recorded = linkOf(out.Item);
+    const wanted = item.dossierCode ? dossierKey(item.dossierCode) : null;
+    // The usual duplicate (no crash): the link is where the newest version puts it.
+    if ((recorded?.key ?? null) === wanted && (wanted === null || recorded?.ward === item.ward)) return;
+    await this.relink(item, recorded);
   }
 
   async getFeedback(id: string): Promise<StoredFeedback | null> {
