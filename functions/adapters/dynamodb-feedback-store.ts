@@ -29,12 +29,21 @@ import {
   QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { feedbackDueAt, feedbackHash, isOpenFeedback, seenAs, type FeedbackItem } from '../core/feedback';
-import { StoreUnavailableError, type AlertMark, type FeedbackStore, type OfferedFeedback, type StoredFeedback } from '../core/ports';
+import {
+  StoreUnavailableError,
+  type AlertMark,
+  type FeedbackStore,
+  type OfferedFeedback,
+  type RawMessage,
+  type StoredFeedback,
+} from '../core/ports';
 import { instantMs, vnDate } from '../core/time';
 import { dossierKey, type Outcome } from '../core/types';
+import { rawItems } from './raw-items';
 import { dueShard, FEEDBACK_LINK_PREFIX, monthsBetween, TABLE, WARDS_PK } from './table-schema';
 
 /** Items of one request written at once. */
@@ -125,6 +134,25 @@ export class DynamoFeedbackStore implements FeedbackStore {
     } catch (err) {
       if (isConditionFailure(err)) return null;
       throw err;
+    }
+  }
+
+  /**
+   * Keeps a message as received in the raw log shared by every source (the same items the dossier
+   * store writes): the feedback webhook then bundles this store alone.
+   */
+  async saveRaw(message: RawMessage): Promise<void> {
+    const items = rawItems(message);
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 5) throw new StoreUnavailableError('DynamoDB left raw message chunks unprocessed after retries');
+        const out = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
+          new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = out.UnprocessedItems?.[this.table] ?? [];
+        if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
     }
   }
 

@@ -22,7 +22,6 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { gzipSync } from 'node:zlib';
 import { recordHash } from '../core/dossier';
 import {
   StoreUnavailableError,
@@ -38,10 +37,9 @@ import {
 import { instantMs, vnDate } from '../core/time';
 import { wardOf } from '../core/ward';
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
+import { rawItems } from './raw-items';
 import { FEEDBACK_LINK_PREFIX, TABLE } from './table-schema';
 
-/** Raw bodies are gzipped and cut into chunks that stay well under DynamoDB's 400 KB item limit. */
-const RAW_CHUNK_BYTES = 300 * 1024;
 const BATCH_MAX = 25;
 /** How many dossiers of one request are written at once. */
 const WRITE_CONCURRENCY = 16;
@@ -188,23 +186,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   async saveRaw(message: RawMessage): Promise<void> {
-    const zipped = gzipSync(message.body);
-    const chunks = Math.max(1, Math.ceil(zipped.length / RAW_CHUNK_BYTES));
-    const items: Item[] = [];
-    for (let c = 0; c < chunks; c++) {
-      items.push({
-        pk: { S: `RAW#${vnDate(message.receivedAt)}` },
-        sk: { S: `${message.receivedAt}#${message.deliveryId}#${c}` },
-        source: { S: message.source },
-        deliveryId: { S: message.deliveryId },
-        receivedAt: { S: message.receivedAt },
-        headers: { S: JSON.stringify(message.headers) },
-        chunk: { N: String(c) },
-        chunks: { N: String(chunks) },
-        bytes: { N: String(message.body.length) },
-        body: { B: zipped.subarray(c * RAW_CHUNK_BYTES, (c + 1) * RAW_CHUNK_BYTES) },
-      });
-    }
+    const items = rawItems(message);
     if (items.length === 1) {
       await this.send(new PutItemCommand({ TableName: this.table, Item: items[0] }));
     } else {

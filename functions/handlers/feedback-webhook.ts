@@ -25,7 +25,7 @@ import {
 } from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
-import { dossierStore, feedbackStore, lazyHandler } from '../adapters/wiring';
+import { feedbackStore, lazyHandler } from '../adapters/wiring';
 
 /** Counts outcomes the way CONTRACT 3.6 answers them (the meanings of 3.2). */
 function tally(outcomes: Outcome[]) {
@@ -69,4 +69,4 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(jsonErrors())
   .use(bodyLimit())
   .use(signedWebhook('FEEDBACK_SECRET'))
-  .handler(lazyHandler(() => feedbackWebhook({ raw: dossierStore(), store: feedbackStore() })));
+  .handler(lazyHandler(() => feedbackWebhook({ raw: feedbackStore(), store: feedbackStore() })));

@@ -6,9 +6,10 @@
  *     DynamoDB write requests and consumed write units per record (the real handler, in-process).
  *  2. Report: time and items read for 15 months of one ward (the seed stream: 11,701 received).
  *  3. Scan: items read per scan / flagged, with 100,000 closed or not-yet-due dossiers and 100 overdue.
- *  4. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
+ *  4. Feedback scan: items read per scan / flagged, with 10,000 answered feedback items and 20 overdue.
+ *  5. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
  *
- * Sections can be picked: `npm run bench -- ingest report scan bundles` (default: all).
+ * Sections can be picked: `npm run bench -- ingest report scan feedback bundles` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
 import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
+import { benchFeedbackScan } from './feedback-scan';
 import { benchReport } from './report';
 import { benchScan } from './scan';
 
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
   if (want('ingest')) await benchIngest();
   if (want('report')) await benchReport();
   if (want('scan')) await benchScan();
+  if (want('feedback')) await benchFeedbackScan();
   if (want('bundles')) await benchBundles();
 }
 

@@ -4,7 +4,7 @@
  * (pending, alerted) and the alert marks behave as the DynamoDB adapter's conditional writes do.
  */
 import { applyFeedback, feedbackDueAt, isOpenFeedback, type FeedbackItem, type FeedbackState } from '../../functions/core/feedback';
-import type { AlertMark, FeedbackStore, OfferedFeedback, StoredFeedback } from '../../functions/core/ports';
+import type { AlertMark, FeedbackStore, OfferedFeedback, RawMessage, StoredFeedback } from '../../functions/core/ports';
 import { instantMs, vnDate } from '../../functions/core/time';
 import type { Outcome } from '../../functions/core/types';
 
@@ -35,8 +35,17 @@ export function feedbackItem(over: Partial<FeedbackItem> = {}): FeedbackItem {
 
 type Place = 'due' | 'alerted' | null;
 
-/** The store: items by id, each with its place in the due index and its alert mark. */
+/**
+ * The store: items by id, each with its place in the due index and its alert mark; raw messages
+ * into `raw` (the fuzz tests share the dossier store's list: one raw log for every source).
+ */
 export class MemoryFeedbackStore implements FeedbackStore {
+  readonly raw: RawMessage[];
+
+  constructor(raw: RawMessage[] = []) {
+    this.raw = raw;
+  }
+
   readonly states = new Map<string, FeedbackState>();
   readonly index = new Map<string, { place: Place; alert: AlertMark | null }>();
   /** Writes that changed state (versions applied, marks set). A rejected request must leave this at 0. */
@@ -44,7 +53,13 @@ export class MemoryFeedbackStore implements FeedbackStore {
   /** Items handed out by `listFeedbackDue` (what the scan read). */
   dueReads = 0;
 
+  async saveRaw(message: RawMessage): Promise<void> {
+    vnDate(message.receivedAt); // the adapter's partition key
+    this.raw.push(message);
+  }
+
   reset(): void {
+    this.raw.length = 0;
     this.states.clear();
     this.index.clear();
     this.writes = 0;

@@ -184,9 +184,11 @@ export class MemoryStore implements DossierStore, OverdueIndex {
 }
 
 /** The ports behind the mocked `wiring` factories: one instance each, as a warm Lambda keeps them. */
+const memoryStore = new MemoryStore();
+/** One raw log for every source: the feedback store writes into the dossier store's list. */
 export const fuzzPorts = {
-  store: new MemoryStore(),
-  feedback: new MemoryFeedbackStore(),
+  store: memoryStore,
+  feedback: new MemoryFeedbackStore(memoryStore.raw),
   ledger: new FakeLedger(),
   queue: new FakeQueue(),
 };
