@@ -1,9 +1,11 @@
 /**
  * A reference reading of a message stream: the supervision report (CONTRACT 5) computed straight
- * from the messages, with the contract's rules and nothing of the pipeline's code. It lets the tests
+ * from the messages, with the contract's rules and nothing of the pipeline's code (the feedback
+ * block's deadlines from the generator's own calendar). It lets the tests
  * check that what the generator *sends* encodes the notice's figures (not only its ground truth),
  * and lets an end-to-end run compare the live report with what the stream should give.
  */
+import { addWorkingDays, at, dayOfIso } from './calendar';
 import type { PeriodFigures, StreamMessage } from './ward-stream';
 
 interface DossierView {
@@ -57,6 +59,60 @@ export function foldStream(messages: readonly StreamMessage[]): Map<string, Doss
   return views;
 }
 
+/** The newest version of each feedback item (by NgayCapNhat), by MaPhanAnh (CONTRACT 3.6). */
+export function foldFeedback(messages: readonly StreamMessage[]): Map<string, Record<string, unknown>> {
+  const items = new Map<string, Record<string, unknown>>();
+  for (const m of messages) {
+    if (m.source !== 'feedback') continue;
+    for (const r of m.body.data) {
+      const cur = items.get(String(r.MaPhanAnh));
+      if (!cur || String(r.NgayCapNhat) > String(cur.NgayCapNhat)) items.set(String(r.MaPhanAnh), r);
+    }
+  }
+  return items;
+}
+
+/**
+ * The feedback block (CONTRACT 5) read from the messages: the items of the period by the Vietnam
+ * date of NgayTiepNhan, their deadline HanXuLy or 17:00 of the 15th working day after that date
+ * (the generator's own calendar), where they stand at `asOf`.
+ */
+export function referenceFeedback(messages: readonly StreamMessage[], from: string, to: string, asOf: string): PeriodFigures['feedback'] {
+  const asOfMs = Date.parse(asOf);
+  const f: PeriodFigures['feedback'] = {
+    received: 0,
+    answered: 0,
+    answeredOnTime: 0,
+    answeredLate: 0,
+    open: 0,
+    openOverdue: 0,
+    refused: 0,
+    aboutProcedures: 0,
+    aboutConduct: 0,
+    dissatisfied: 0,
+  };
+  for (const r of foldFeedback(messages).values()) {
+    const day = compactDay(r.NgayTiepNhan);
+    if (day < from || day > to) continue;
+    f.received++;
+    const deadline = r.HanXuLy ? compactMs(r.HanXuLy) : at(addWorkingDays(dayOfIso(day), 15), 17);
+    const status = Number(r.TrangThai);
+    if (status === 4 || status === 5) {
+      f.answered++;
+      if (compactMs(r.NgayTraLoi) <= deadline) f.answeredOnTime++;
+      else f.answeredLate++;
+    } else if (status === 6) f.refused++;
+    else {
+      f.open++;
+      if (asOfMs > deadline) f.openOverdue++;
+    }
+    if (Number(r.PhanLoai) === 1) f.aboutProcedures++;
+    if (Number(r.PhanLoai) === 2) f.aboutConduct++;
+    if (Number(r.DanhGia) === 2) f.dissatisfied++;
+  }
+  return f;
+}
+
 /** The report of [from, to] (dates of receipt, Vietnam time) at the report clock `asOf`. */
 export function referenceReport(messages: readonly StreamMessage[], from: string, to: string, asOf: string): PeriodFigures {
   const asOfMs = Date.parse(asOf);
@@ -66,6 +122,7 @@ export function referenceReport(messages: readonly StreamMessage[], from: string
     payments: { dossiersWithFees: 0, paidOnline: 0, onlineRate: 0, amountVnd: 0 },
     processing: { finishedEarly: 0, finishedOnTime: 0, finishedLate: 0, openOnTime: 0, openOverdue: 0, withdrawn: 0, onTimeRate: 0 },
     byField: [],
+    feedback: referenceFeedback(messages, from, to, asOf),
   };
   const fields = new Map<string, PeriodFigures['byField'][number]>();
   for (const v of foldStream(messages).values()) {

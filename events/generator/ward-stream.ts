@@ -40,6 +40,7 @@ import {
   weekday,
 } from './calendar';
 import { CATALOG, MAX_PAGES, feeLines, feeOptions, feeTotal, freeProcedures, type FeeOption } from './catalog';
+import { feedbackDeliveries, feedbackFigures, generateFeedback, type FeedbackBody, type FeedbackTruth } from './feedback';
 import { applicant, deskOfficer, leader, specialist, type Applicant, type Staff } from './people';
 import { Rng, WeightedTable } from './prng';
 import { s10 } from './s10';
@@ -60,7 +61,8 @@ export type StreamMessage =
   | { source: 'portal'; body: PortalBody }
   | { source: 'paygov'; body: Record<string, string | number> /* without MaXacThuc */ }
   | { source: 'vnpay'; params: Record<string, string> /* without vnp_SecureHash */ }
-  | { source: 'postal'; body: Record<string, string> };
+  | { source: 'postal'; body: Record<string, string> }
+  | { source: 'feedback'; body: FeedbackBody };
 
 /** The supervision report's figures for one period (CONTRACT 5; rates rounded to 4 decimals). */
 export interface PeriodFigures {
@@ -77,6 +79,18 @@ export interface PeriodFigures {
     onTimeRate: number;
   };
   byField: { MaLinhVuc: string; TenLinhVuc: string; received: number; finishedLate: number; openOverdue: number }[];
+  feedback: {
+    received: number;
+    answered: number;
+    answeredOnTime: number;
+    answeredLate: number;
+    open: number;
+    openOverdue: number;
+    refused: number;
+    aboutProcedures: number;
+    aboutConduct: number;
+    dissatisfied: number;
+  };
 }
 
 /** What the report must read for the notice's three periods, at the report clock `asOf`. */
@@ -302,13 +316,15 @@ class Generator {
    */
   private readonly extra: Rng;
   private readonly dossiers: Dossier[] = [];
+  /** The ward's feedback items (`feedback.ts`: its own RNG, so the dossiers do not depend on it). */
+  private feedback: FeedbackTruth[] = [];
   private paymentSerial = 0;
   private trackingSerial = 0;
   private eventSerial = 0;
   private readonly options = feeOptions();
   private readonly free = freeProcedures();
 
-  constructor(seed: number) {
+  constructor(private readonly seed: number) {
     this.rng = new Rng(seed);
     this.extra = new Rng(seed ^ 0x766);
   }
@@ -325,6 +341,10 @@ class Generator {
     this.planPayments();
     this.truncate();
     for (const d of this.dossiers) this.planDigital(d);
+    const received = this.dossiers.flatMap((d) =>
+      d.kind === 'received' && d.versions.length > 0 ? [{ code: d.code, receivedAt: d.receivedAt, late: d.outcome === 'late' }] : [],
+    );
+    this.feedback = generateFeedback(this.seed, received);
   }
 
   /**
@@ -1212,6 +1232,8 @@ class Generator {
         for (const t of this.repeats(e.at + rng.int(1, 90) * MIN, 0.05, 0.01)) send(t, msg);
       }
     }
+    // Feedback items, pushed by the hotline-1022 and PAKN systems as they change.
+    for (const d of feedbackDeliveries(this.feedback, this.seed)) send(d.at, { source: 'feedback', body: d.body });
     out.sort((a, b) => a.at - b.at || a.seq - b.seq);
     return out.map((o) => o.msg);
   }
@@ -1236,6 +1258,7 @@ class Generator {
       payments: { dossiersWithFees: 0, paidOnline: 0, onlineRate: 0, amountVnd: 0 },
       processing: { finishedEarly: 0, finishedOnTime: 0, finishedLate: 0, openOnTime: 0, openOverdue: 0, withdrawn: 0, onTimeRate: 0 },
       byField: [],
+      feedback: feedbackFigures(this.feedback, from, to, asOf),
     };
     const fields = new Map<string, PeriodFigures['byField'][number]>();
     for (const d of this.dossiers) {

@@ -2,7 +2,8 @@
  * The DynamoDB `AlertLedger`, in the dossier table (see `table-schema.ts`):
  *
  *   RUN#<runId> / M                  the manifest: the scan's clock, alerts queued per level, closedAt
- *   RUN#<runId> / A#<level>#<key>    one alert message received (a plain put: a repeat rewrites it)
+ *   RUN#<runId> / A#<level>#<key>    one alert message received (a plain put: a repeat rewrites it);
+ *                                    a feedback item's: A#feedback#<MaPhanAnh>
  *   RUN#<runId> / L#<level>#<email>  a short lease on one email while it is being sent, and its tries
  *   RUN#<runId> / S#<level>#<email>  one email settled (sent, refused for good, or unconfirmed): a conditional put
  *   ALERTRUNS#OPEN / <runId>          the runs whose emails are not all settled (the scan's sweep);
@@ -25,16 +26,16 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
+  alertIdentity,
   MAX_SEND_TRIES,
   StoreUnavailableError,
   type AlertLedger,
   type AlertRunState,
-  type DueAlert,
+  type RunAlert,
   type RunManifest,
   type SlotClaim,
   type SlotOutcome,
 } from '../core/ports';
-import { dossierKey } from '../core/types';
 import { type RequestInput, sendChecked } from './dynamodb-limits';
 
 type Item = Record<string, AttributeValue>;
@@ -99,6 +100,7 @@ export class DynamoAlertLedger implements AlertLedger {
       startedAt: manifest.startedAt,
       overdue: manifest.counts.overdue,
       soon: manifest.counts.soon,
+      feedback: manifest.counts.feedback,
     });
   }
 
@@ -125,13 +127,13 @@ export class DynamoAlertLedger implements AlertLedger {
     await this.send(new DeleteItemCommand({ TableName: this.table, Key: marshall({ pk: OPEN_PK, sk: runId }) }));
   }
 
-  async recordAlerts(alerts: DueAlert[]): Promise<void> {
+  async recordAlerts(alerts: RunAlert[]): Promise<void> {
     // One item per (run, level, dossier): a message delivered twice, even twice in one batch, is
     // one item (BatchWriteItem refuses two puts of one key in a request).
     const items = new Map<string, Item>();
     const recordedAt = new Date(this.now()).toISOString();
     for (const alert of alerts) {
-      const sk = `A#${alert.level}#${dossierKey(alert.code)}`;
+      const sk = `A#${alertIdentity(alert)}`;
       items.set(
         `${alert.runId}|${sk}`,
         marshall({ pk: runPk(alert.runId), sk, alert, recordedAt, expiresAt: this.expiresAt() }, { removeUndefinedValues: true }),
@@ -152,7 +154,7 @@ export class DynamoAlertLedger implements AlertLedger {
   }
 
   async loadRun(runId: string): Promise<AlertRunState> {
-    const state: AlertRunState = { manifest: null, alerts: [], settled: new Set(), closed: false };
+    const state: AlertRunState = { manifest: null, alerts: [], feedback: [], settled: new Set(), closed: false };
     let start: Item | undefined;
     do {
       const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
@@ -172,11 +174,17 @@ export class DynamoAlertLedger implements AlertLedger {
             runId: item.runId,
             clock: item.clock,
             startedAt: item.startedAt,
-            counts: { overdue: Number(item.overdue ?? 0), soon: Number(item.soon ?? 0) },
+            counts: {
+              overdue: Number(item.overdue ?? 0),
+              soon: Number(item.soon ?? 0),
+              ...(item.feedback === undefined ? {} : { feedback: Number(item.feedback) }),
+            },
           };
           state.closed = typeof item.closedAt === 'string';
         } else if (sk.startsWith('A#')) {
-          state.alerts.push(item.alert as DueAlert);
+          const alert = item.alert as RunAlert;
+          if (alert.level === 'feedback') state.feedback!.push(alert);
+          else state.alerts.push(alert);
         } else if (sk.startsWith('S#')) {
           state.settled.add(sk.slice(2));
         }

@@ -5,8 +5,8 @@
  * the scorecard, the digest and `GET /dossiers/{MaHoSo}` with one GetItem.
  */
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { sendChecked } from './dynamodb-limits';
 import type { ForecastStats, ForecastStatsStore } from '../core/forecast';
-import { StoreUnavailableError } from '../core/ports';
 
 /** The partition of the statistics items (sort key: the ward). */
 export const FORECAST_PK = 'FORECAST';
@@ -19,32 +19,17 @@ export class DynamoForecastStore implements ForecastStatsStore {
   ) {}
 
   async getStats(ward: string): Promise<ForecastStats | null> {
-    try {
-      const out = await this.client.send(
-        new GetItemCommand({ TableName: this.table, Key: { pk: { S: FORECAST_PK }, sk: { S: ward } }, ProjectionExpression: 'stats' }),
-      );
-      const json = out.Item?.stats?.S;
-      return json ? (JSON.parse(json) as ForecastStats) : null;
-    } catch (err) {
-      throw new StoreUnavailableError(`DynamoDB read of the forecast statistics failed: ${(err as Error).message}`, { cause: err });
-    }
+    const input = { TableName: this.table, Key: { pk: { S: FORECAST_PK }, sk: { S: ward } }, ProjectionExpression: 'stats' };
+    const out = await sendChecked('DynamoDB read of the forecast statistics', input, () => this.client.send(new GetItemCommand(input)));
+    const json = out.Item?.stats?.S;
+    return json ? (JSON.parse(json) as ForecastStats) : null;
   }
 
   async putStats(stats: ForecastStats): Promise<void> {
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            pk: { S: FORECAST_PK },
-            sk: { S: stats.ward },
-            computedAt: { S: stats.computedAt },
-            stats: { S: JSON.stringify(stats) },
-          },
-        }),
-      );
-    } catch (err) {
-      throw new StoreUnavailableError(`DynamoDB write of the forecast statistics failed: ${(err as Error).message}`, { cause: err });
-    }
+    const input = {
+      TableName: this.table,
+      Item: { pk: { S: FORECAST_PK }, sk: { S: stats.ward }, computedAt: { S: stats.computedAt }, stats: { S: JSON.stringify(stats) } },
+    };
+    await sendChecked('DynamoDB write of the forecast statistics', input, () => this.client.send(new PutItemCommand(input)));
   }
 }

@@ -21,13 +21,13 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { gzipSync } from 'node:zlib';
 import { recordHash } from '../core/dossier';
 import {
   StoreUnavailableError,
   type AlertLevel,
   type AlertMark,
   type DossierStore,
+  type FeedbackLink,
   type OfferedRecord,
   type OverdueIndex,
   type RawMessage,
@@ -37,17 +37,14 @@ import { instantMs, vnDate } from '../core/time';
 import { wardOf } from '../core/ward';
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
-import { TABLE } from './table-schema';
+import { rawItems } from './raw-items';
+import { FEEDBACK_LINK_PREFIX, TABLE } from './table-schema';
 
-/** Raw bodies are gzipped and cut into chunks that stay well under DynamoDB's 400 KB item limit. */
-const RAW_CHUNK_BYTES = 300 * 1024;
 const BATCH_MAX = 25;
 /** How many dossiers of one request are written at once. */
 const WRITE_CONCURRENCY = 16;
 const PAY_PREFIX = 'P#';
 const POSTAL_PREFIX = 'E#';
-/** Feedback items naming the dossier: `F#<MaPhanAnh>` attributes, written by the feedback store. */
-const FEEDBACK_PREFIX = 'F#';
 const ALERT_ATTR = { overdue: 'alOverdue', soon: 'alSoon' } as const;
 const OPEN_STATUSES = new Set([2, 4]);
 /** The partition of the ward registry: one item per agency code seen (sk). */
@@ -183,23 +180,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   async saveRaw(message: RawMessage): Promise<void> {
-    const zipped = gzipSync(message.body);
-    const chunks = Math.max(1, Math.ceil(zipped.length / RAW_CHUNK_BYTES));
-    const items: Item[] = [];
-    for (let c = 0; c < chunks; c++) {
-      items.push({
-        pk: { S: `RAW#${vnDate(message.receivedAt)}` },
-        sk: { S: `${message.receivedAt}#${message.deliveryId}#${c}` },
-        source: { S: message.source },
-        deliveryId: { S: message.deliveryId },
-        receivedAt: { S: message.receivedAt },
-        headers: { S: JSON.stringify(message.headers) },
-        chunk: { N: String(c) },
-        chunks: { N: String(chunks) },
-        bytes: { N: String(message.body.length) },
-        body: { B: zipped.subarray(c * RAW_CHUNK_BYTES, (c + 1) * RAW_CHUNK_BYTES) },
-      });
-    }
+    const items = rawItems(message);
     if (items.length === 1) {
       await this.send(new PutItemCommand({ TableName: this.table, Item: items[0] }));
     } else {
@@ -516,11 +497,13 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
    * the stored marks are still those (false otherwise: a scan marked it since they were read). The
    * rebuild's first write: the marks survive it, so no alert is sent twice while the item refills.
    */
-  async resetDossierItem(key: string, code: string, alerts: StoredDossier['alerts']): Promise<boolean> {
+  async resetDossierItem(key: string, code: string, alerts: StoredDossier['alerts'], feedback: FeedbackLink[] = []): Promise<boolean> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const conditions: string[] = [];
     const item: Record<string, unknown> = { pk: dossierPk(key), sk: STATE_SK, code };
+    // The feedback items naming the dossier are not in the portal's raw messages: they are kept.
+    for (const link of feedback) item[`${FEEDBACK_LINK_PREFIX}${link.id}`] = link;
     for (const level of ['overdue', 'soon'] as const) {
       const attr = ALERT_ATTR[level];
       const mark = alerts[level];
@@ -612,14 +595,11 @@ export function toStoredDossier(item: Item): StoredDossier {
   const plain = unmarshall(item);
   const payments: Payment[] = [];
   const postal: PostalEvent[] = [];
-  const feedback: { id: string; ward: string }[] = [];
+  const feedback: FeedbackLink[] = [];
   for (const [name, value] of Object.entries(plain)) {
     if (name.startsWith(PAY_PREFIX)) payments.push(value as Payment);
     else if (name.startsWith(POSTAL_PREFIX)) postal.push(value as PostalEvent);
-    else if (name.startsWith(FEEDBACK_PREFIX)) {
-      const ward = feedbackWard(value);
-      if (ward) feedback.push({ id: name.slice(FEEDBACK_PREFIX.length), ward });
-    }
+    else if (name.startsWith(FEEDBACK_LINK_PREFIX)) feedback.push(value as FeedbackLink);
   }
   const key = String(plain.pk).slice(2);
   return {
@@ -630,20 +610,6 @@ export function toStoredDossier(item: Item): StoredDossier {
     payments: payments.sort((a, b) => a.at.localeCompare(b.at) || a.txId.localeCompare(b.txId)),
     postal: postal.sort((a, b) => instantMs(a.occurredAt) - instantMs(b.occurredAt) || a.eventId.localeCompare(b.eventId)),
     alerts: { overdue: plain[ALERT_ATTR.overdue] ?? null, soon: plain[ALERT_ATTR.soon] ?? null },
-    ...(feedback.length > 0 ? { feedback: feedback.sort((a, b) => a.id.localeCompare(b.id)) } : {}),
+    feedback: feedback.sort((a, b) => a.id.localeCompare(b.id)),
   };
-}
-
-/**
- * The ward of a feedback attribute: its value is the item's ward (a string), or an object carrying
- * `ward` (or `MaDonVi`). Null when it names none (the item cannot be matched to the dossier's ward).
- */
-function feedbackWard(value: unknown): string | null {
-  const raw =
-    typeof value === 'string'
-      ? value
-      : value && typeof value === 'object'
-        ? ((value as { ward?: unknown; MaDonVi?: unknown }).ward ?? (value as { MaDonVi?: unknown }).MaDonVi)
-        : null;
-  return typeof raw === 'string' && raw.trim() ? raw.trim().toUpperCase() : null;
 }

@@ -6,8 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { effectiveDueAt } from '../core/overdue';
 import { env } from './config';
 import { DynamoDossierStore } from './dynamodb-store';
+import { DynamoFeedbackStore } from './dynamodb-feedback-store';
 import { DynamoForecastStore } from './dynamodb-forecast-store';
-import { NO_FEEDBACK, type FeedbackReader } from '../core/scorecard';
+import type { FeedbackReader, ScoreFeedback } from '../core/scorecard';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Recipients } from '../core/recipients';
@@ -54,14 +55,32 @@ export function forecastStore(): DynamoForecastStore {
   return forecast;
 }
 
-/**
- * The feedback items the scorecard reads (MDHL.1, MDHL.2). TODO(integrator, issue 10): return
- * the feedback store's reader here once the `feedback` branch lands; until then no deployment
- * (AWS or the local stack, which loads these same handlers) has feedback items, and the scorecard
- * scores MDHL.1 and MDHL.2 by CONTRACT 7's "6 when none".
- */
+let feedback: DynamoFeedbackStore | null = null;
+
+/** The feedback store of this process (the same table as the dossiers, TABLE_NAME). */
+export function feedbackStore(): DynamoFeedbackStore {
+  feedback ??= new DynamoFeedbackStore({ client: dynamoClient(), tableName: env('TABLE_NAME') });
+  return feedback;
+}
+
+/** The feedback items the scorecard reads (MDHL.1, MDHL.2): the feedback store's, as the scorecard sees them. */
 export function feedbackReader(): FeedbackReader {
-  return NO_FEEDBACK;
+  return {
+    async *listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<ScoreFeedback> {
+      for await (const f of feedbackStore().listFeedbackReceived(from, to, ward)) {
+        const { item } = f;
+        yield {
+          id: item.id,
+          ward: item.ward,
+          receivedAt: item.receivedAt,
+          deadline: f.dueAt,
+          status: item.status,
+          answeredAt: item.answeredAt,
+          rating: item.rating,
+        };
+      }
+    },
+  };
 }
 
 // ---- Overdue alerts: the queue, the ledger, the mailer, the recipients ----

@@ -405,7 +405,12 @@ export async function rebuildDossier(opts: RebuildOptions): Promise<RebuildResul
   let current = stored;
   for (let attempt = 0; attempt < RESET_ATTEMPTS && !reset; attempt++) {
     if (attempt > 0) current = await readStored(store, key);
-    reset = await store.resetDossierItem(key, rebuilt!.code, current.dossier?.alerts ?? { overdue: null, soon: null });
+    reset = await store.resetDossierItem(
+      key,
+      rebuilt!.code,
+      current.dossier?.alerts ?? { overdue: null, soon: null },
+      current.dossier?.feedback ?? [],
+    );
   }
   if (!reset) throw new Error(`the alert marks of ${key} kept changing during the rebuild: run it again`);
   result.written = true;

@@ -18,9 +18,9 @@
  * second copy. A refusal for good (unverified address) is settled as `refused` and logged: retrying
  * cannot help, and it must not hold the other recipients' emails back.
  */
-import { alertEmail } from './alert-email';
+import { groupEmail } from './alert-email';
 import { MAX_SEND_TRIES, MailRefusedError, type AlertLedger, type AlertMailer } from './ports';
-import { groupAlerts, type Recipients } from './recipients';
+import { groupAlerts, groupFeedbackAlerts, type Recipients } from './recipients';
 import { toVnIso } from './time';
 
 /** A transient failure: some emails of the run could not be sent now; retry later. */
@@ -79,8 +79,8 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
   const { ledger, mailer } = deps;
   const run = await ledger.loadRun(runId);
   if (!run.manifest) return { state: 'unknown-run' };
-  const expected = run.manifest.counts.overdue + run.manifest.counts.soon;
-  const received = run.alerts.length;
+  const expected = run.manifest.counts.overdue + run.manifest.counts.soon + (run.manifest.counts.feedback ?? 0);
+  const received = run.alerts.length + (run.feedback?.length ?? 0);
   // The batch carrying the run's last message finds it complete and sends.
   if (received < expected && !force) return { state: 'waiting', received, expected };
 
@@ -89,7 +89,7 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
   let busy = 0;
   const unconfirmed: string[] = [];
   let failure: unknown = null;
-  for (const group of groupAlerts(run.alerts, deps.recipients)) {
+  for (const group of [...groupAlerts(run.alerts, deps.recipients), ...groupFeedbackAlerts(run.feedback ?? [], deps.recipients)]) {
     if (run.settled.has(group.slot)) continue;
     if (deps.breaker.open) {
       failure ??= new Error('an earlier email of this batch failed');
@@ -111,7 +111,7 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
       if (settled) unconfirmed.push(group.slot);
       continue;
     }
-    const email = alertEmail(group.level, group.alerts);
+    const email = groupEmail(group);
     let messageId: string;
     try {
       ({ messageId } = await mailer.send({ to: group.recipient, ...email }));

@@ -2,11 +2,12 @@
  * The ports the handlers talk to. Adapters in `functions/adapters/` implement them (DynamoDB, SQS,
  * SES); the core and the handlers know only these shapes.
  */
-import type { DossierRecord, Outcome, Payment, PostalEvent, ProgressStep } from './types';
+import type { FeedbackItem, FeedbackSource } from './feedback';
+import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from './types';
 
 /** A message as it arrived, kept before anything is derived from it. */
 export interface RawMessage {
-  /** `portal`, `paygov`, `vnpay`, `postal`. */
+  /** `portal`, `paygov`, `vnpay`, `postal`, `feedback`. */
   source: string;
   /** Unique id of this delivery (the HTTP request id). */
   deliveryId: string;
@@ -44,11 +45,18 @@ export interface StoredDossier {
   payments: Payment[];
   postal: PostalEvent[];
   alerts: { overdue: AlertMark | null; soon: AlertMark | null };
-  /**
-   * Feedback items (CONTRACT 3.6) that name this dossier (`MaHoSo`), whatever their date, with the
-   * ward each is addressed to (`MaDonVi`): the scorecard's MDHL.3. Absent until feedback is wired.
-   */
-  feedback?: { id: string; ward: string }[];
+  /** The feedback items whose newest version names this dossier (`MaHoSo`); absent: none known. */
+  feedback?: FeedbackLink[];
+}
+
+/** A feedback item naming a dossier, as the dossier keeps it (the scorecard's MDHL.3 reads it). */
+export interface FeedbackLink {
+  /** MaPhanAnh. */
+  id: string;
+  /** The item's ward (MaDonVi). */
+  ward: string;
+  /** NgayCapNhat of the item's version that named the dossier: a link only yields to a newer one. */
+  version: string;
 }
 
 /** A portal record offered to the store together with its raw JSON (kept in its history). */
@@ -116,6 +124,9 @@ export class StoreRefusedError extends Error {
 /** The two alert levels of CONTRACT 6. */
 export type AlertLevel = 'overdue' | 'soon';
 
+/** What a run alerts about: dossiers at a level, or feedback items overdue (CONTRACT 6, last paragraph). */
+export type RunLevel = AlertLevel | 'feedback';
+
 /** One dossier newly flagged by a scan run: everything its alert email needs, nothing about the applicant. */
 export interface DueAlert {
   runId: string;
@@ -131,9 +142,32 @@ export interface DueAlert {
   receivedAt: string;
 }
 
-/** A message of the alert queue: one flagged dossier, or a nudge to deliver a run's emails. */
+/** One feedback item newly flagged overdue by a scan run: what its email lists, none of the citizen's words or data. */
+export interface FeedbackAlert {
+  runId: string;
+  level: 'feedback';
+  id: string; // MaPhanAnh
+  source: FeedbackSource; // NguonTiepNhan
+  ward: string; // MaDonVi
+  receivedAt: string;
+  dueAt: string;
+  /** Working days past the deadline at the scan's clock. */
+  workingDaysOverdue: number;
+  dossierCode: string | null; // MaHoSo
+}
+
+/** An alert of a run: a dossier's or a feedback item's (told apart by `level`). */
+export type RunAlert = DueAlert | FeedbackAlert;
+
+/** The ledger's name of an alert within its run: one per (level, dossier key or MaPhanAnh). */
+export function alertIdentity(alert: RunAlert): string {
+  return alert.level === 'feedback' ? `feedback#${alert.id}` : `${alert.level}#${dossierKey(alert.code)}`;
+}
+
+/** A message of the alert queue: one flagged dossier or feedback item, or a nudge to deliver a run's emails. */
 export type AlertQueueMessage =
   | { kind: 'alert'; alert: DueAlert }
+  | { kind: 'feedback'; alert: FeedbackAlert }
   /** `force`: deliver what the ledger holds even if some of the run's alerts never arrived. */
   | { kind: 'flush'; runId: string; force: boolean };
 
@@ -150,14 +184,17 @@ export interface RunManifest {
   clock: string;
   /** When the run really started (wall clock, ISO): the scan's sweep ages open runs by it. */
   startedAt: string;
-  counts: Record<AlertLevel, number>;
+  /** Alerts queued per level; `feedback` only in runs of the feedback scan. */
+  counts: Record<AlertLevel, number> & { feedback?: number };
 }
 
 /** A run as the ledger holds it. */
 export interface AlertRunState {
   manifest: RunManifest | null;
-  /** The alert messages received so far (one per dossier and level). */
+  /** The dossier alert messages received so far (one per dossier and level). */
   alerts: DueAlert[];
+  /** The feedback alert messages received so far (one per item); absent: none. */
+  feedback?: FeedbackAlert[];
   /** Email slots (`<level>#<recipient>`) already settled: accepted by SES, or refused for good. */
   settled: Set<string>;
   /** Every email of the run is settled. */
@@ -192,7 +229,7 @@ export interface AlertLedger {
   /** Lists the run as open: a scan run's commit point, after its alerts and manifest, before any message is queued. */
   openRun(runId: string, startedAt: string): Promise<void>;
   /** Records a run's alerts: the scan before it commits the run, the notifier as they arrive (idempotent: one item per run, level and dossier). */
-  recordAlerts(alerts: DueAlert[]): Promise<void>;
+  recordAlerts(alerts: RunAlert[]): Promise<void>;
   loadRun(runId: string): Promise<AlertRunState>;
   /**
    * Takes a short lease on an email slot and counts the try: `busy` while another invocation
@@ -264,4 +301,56 @@ export interface OverdueIndex {
   keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void>;
   /** Open dossiers alerted overdue for their current due date (until a newer record moves or closes them). */
   listAlertedOverdue(): AsyncIterable<StoredDossier>;
+}
+
+// ---- Citizens' feedback (CONTRACT 3.6): a store of its own over the same table ----
+
+/** A feedback item as the store holds it: the newest version, its deadline, its alert mark. */
+export interface StoredFeedback {
+  id: string; // MaPhanAnh
+  item: FeedbackItem;
+  /** The deadline the store indexed the item under: `HanXuLy`, or the computed one. */
+  dueAt: string;
+  /** The overdue alert sent for `alert.dueAt` (a deadline moved since makes it alertable again), or null. */
+  alert: AlertMark | null;
+}
+
+/** A feedback item offered to the store together with its raw JSON. */
+export interface OfferedFeedback {
+  item: FeedbackItem;
+  raw: unknown;
+}
+
+/**
+ * The persistence port of feedback items. Every write is idempotent: offering the same thing twice
+ * is harmless. The raw message goes through `DossierStore.saveRaw` (one raw log for every source).
+ */
+export interface FeedbackStore {
+  /**
+   * Offers items (newest `NgayCapNhat` wins; outcomes as CONTRACT 3.2): also registers each item's
+   * ward, and links the item to the dossier it names (see `StoredDossier.feedback`).
+   */
+  offerFeedback(items: OfferedFeedback[]): Promise<Outcome[]>;
+  /** One item by `MaPhanAnh`, or null. */
+  getFeedback(id: string): Promise<StoredFeedback | null>;
+  /**
+   * Items whose `receivedAt` falls on the Vietnam-time dates [from, to] (YYYY-MM-DD), of one ward
+   * (upper-case agency code), or of every ward of the registry when `ward` is absent.
+   */
+  listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<StoredFeedback>;
+  /** Open items (status 1–3) with no alert sent for their deadline yet, due at or before `until`. */
+  listFeedbackDue(until: string): AsyncIterable<StoredFeedback>;
+  /** Open items alerted overdue for their current deadline (the daily digest lists them). */
+  listFeedbackAlerted(): AsyncIterable<StoredFeedback>;
+  /**
+   * Marks the item alerted for `mark.dueAt`, provided it is still at `version`, and parks it out of
+   * the scan's part of the due index; false when it already was, or changed since.
+   */
+  markFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<boolean>;
+  /** Undoes a claim whose alert could not be recorded: the next scan flags the item again. */
+  unmarkFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<void>;
+  /** Parks again an item already alerted for its deadline that a newer version put back among the pending ones. */
+  keepFeedbackAlerted(id: string, version: string): Promise<void>;
+  /** Takes an item that can no longer be overdue out of the due index (the scan's clean-up). */
+  dropFeedbackFromDue(id: string, version: string): Promise<void>;
 }

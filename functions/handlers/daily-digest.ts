@@ -5,6 +5,7 @@
  *
  * Read from the due index without a table scan: the dossiers already alerted overdue (parked in
  * its overdue partitions) and those overdue but not yet alerted (its due partitions, up to now).
+ * The same for feedback items open past their deadline, listed in a section of their own.
  * Each recipient's email is settled in the alert ledger under the run `digest-<yyyy-MM-dd>`, so a
  * retried tick does not send the day's digest twice.
  *
@@ -16,10 +17,11 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { digestEmail, type AlertLine, type RiskLine } from '../core/alert-email';
+import { digestEmail, type AlertLine, type FeedbackLine, type RiskLine } from '../core/alert-email';
 import { assessRisk, type ForecastStats, ForecastStatsBuilder, type ForecastStatsStore, statsWindow } from '../core/forecast';
 import { wardOf } from '../core/ward';
 import { overdueWorkingDays } from '../core/calendar';
+import { isFeedbackOverdue } from '../core/feedback';
 import { isOverdue } from '../core/overdue';
 import {
   MAX_SEND_TRIES,
@@ -27,14 +29,16 @@ import {
   type AlertLedger,
   type AlertMailer,
   type DossierStore,
+  type FeedbackStore,
   type OverdueIndex,
   type StoredDossier,
+  type StoredFeedback,
 } from '../core/ports';
 import { digestMail, type Recipients } from '../core/recipients';
 import { normaliseIso, toVnIso, vnDate } from '../core/time';
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
-import { alertLedger, alertMailer, alertRecipients, dossierStore, forecastStore } from '../adapters/wiring';
+import { alertLedger, alertMailer, alertRecipients, dossierStore, feedbackStore, forecastStore } from '../adapters/wiring';
 
 /** What the digest works with. */
 export interface DigestPorts {
@@ -47,11 +51,15 @@ export interface DigestPorts {
     reader: Pick<DossierStore, 'listReceived' | 'listWards'>;
     stats: ForecastStatsStore;
   };
+  /** The feedback items (absent: a digest of dossiers only). */
+  feedback?: Pick<FeedbackStore, 'listFeedbackDue' | 'listFeedbackAlerted'>;
 }
 
 /** What a digest run did. */
 export interface DigestResult {
   overdue: number;
+  /** Feedback items open past their deadline (when the digest reads feedback). */
+  feedbackOverdue?: number;
   recipients: number;
   sent: number;
   /** Open dossiers at risk of finishing late (with a forecast). */
@@ -146,16 +154,41 @@ export async function overdueLines(store: DigestPorts['store'], nowIso: string):
   return [...seen.values()];
 }
 
+/** Every feedback item open past its deadline at `nowIso`, as digest lines (none of the citizen's words or data), once each. */
+export async function overdueFeedbackLines(store: NonNullable<DigestPorts['feedback']>, nowIso: string): Promise<FeedbackLine[]> {
+  const seen = new Map<string, FeedbackLine>();
+  const take = ({ item, dueAt }: StoredFeedback) => {
+    if (seen.has(item.id) || !isFeedbackOverdue(item, dueAt, nowIso)) return;
+    seen.set(item.id, {
+      id: item.id,
+      source: item.source,
+      ward: item.ward,
+      receivedAt: item.receivedAt,
+      dueAt,
+      workingDaysOverdue: overdueWorkingDays(dueAt, nowIso),
+      dossierCode: item.dossierCode,
+    });
+  };
+  for await (const f of store.listFeedbackAlerted()) take(f);
+  for await (const f of store.listFeedbackDue(nowIso)) take(f);
+  return [...seen.values()];
+}
+
 /** The handler's logic. */
 export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, realNow: () => number = Date.now) {
   return async (event: unknown, context?: Context): Promise<DigestResult> => {
-    const { store, ledger, mailer, recipients, forecast } = await ports();
+    const { store, ledger, mailer, recipients, forecast, feedback } = await ports();
     const time = (event as { time?: unknown } | null)?.time;
     const nowIso = (typeof time === 'string' && normaliseIso(time)) || toVnIso(realNow());
     const lines = await overdueLines(store, nowIso);
     const risky = forecast ? await forecastLines(store, forecast, nowIso) : [];
     const riskyByRecipient = new Map(digestMail(risky, recipients).map((m) => [m.recipient.toLowerCase(), m.lines]));
+    const feedbackLines = feedback ? await overdueFeedbackLines(feedback, nowIso) : [];
     const mail = digestMail(lines, recipients);
+    // The same recipients (every default list), each with the feedback items of their wards.
+    const feedbackOf = new Map(
+      digestMail(feedbackLines, recipients, (l) => l.ward).map((m) => [m.recipient.toLowerCase(), m.lines] as const),
+    );
     const runId = `digest-${vnDate(nowIso)}`;
     const done = (await ledger.loadRun(runId)).settled;
     const owner = `${context?.awsRequestId ?? 'local'}/${randomUUID().slice(0, 8)}`;
@@ -187,7 +220,10 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
       try {
         ({ messageId } = await mailer.send({
           to: recipient,
-          ...digestEmail(nowIso, theirs, forecast ? (riskyByRecipient.get(recipient.toLowerCase()) ?? []) : undefined),
+          ...digestEmail(nowIso, theirs, {
+            feedback: feedbackOf.get(recipient.toLowerCase()) ?? [],
+            atRisk: forecast ? (riskyByRecipient.get(recipient.toLowerCase()) ?? []) : undefined,
+          }),
         }));
       } catch (err) {
         if (err instanceof MailRefusedError) {
@@ -210,13 +246,27 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
       await ledger.settleSlot(runId, slot, { outcome: 'sent', at: toVnIso(realNow()), messageId, dossiers: theirs.length });
       sent++;
     }
-    logger.info('daily digest', { runId, overdue: lines.length, atRisk: risky.length, recipients: mail.length, sent });
+    logger.info('daily digest', {
+      runId,
+      overdue: lines.length,
+      atRisk: risky.length,
+      feedbackOverdue: feedbackLines.length,
+      recipients: mail.length,
+      sent,
+    });
     // The one place that sees every overdue open dossier (the scan reads only what is still due).
     count('OverdueOpen', lines.length);
+    if (feedback) count('FeedbackOverdueOpen', feedbackLines.length);
     count('EmailsSent', sent);
     // Thrown, so that the schedule retries and the Errors alarm fires; the settled ones are not resent.
     if (failure) throw failure;
-    return { overdue: lines.length, recipients: mail.length, sent, ...(forecast ? { atRisk: risky.length } : {}) };
+    return {
+      overdue: lines.length,
+      ...(feedback ? { feedbackOverdue: feedbackLines.length } : {}),
+      recipients: mail.length,
+      sent,
+      ...(forecast ? { atRisk: risky.length } : {}),
+    };
   };
 }
 
@@ -226,6 +276,7 @@ const logic = dailyDigest(async () => ({
   ledger: alertLedger(),
   mailer: alertMailer(),
   recipients: await alertRecipients(),
+  feedback: feedbackStore(),
 }));
 
 export const handler = middy<unknown, DigestResult>()

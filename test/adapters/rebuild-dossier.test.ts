@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
+import { DynamoFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store';
 import { logger } from '../../functions/adapters/logger';
 import { paygovChecksum } from '../../functions/adapters/paygov';
 import { DynamoRawLog, rawEvents } from '../../functions/adapters/raw-log';
@@ -17,6 +18,7 @@ import { s10 } from '../../functions/adapters/vnpost';
 import { main, parseArgs, rebuildDossier } from '../../functions/cli/rebuild-dossier';
 import { effectiveDueAt } from '../../functions/core/overdue';
 import { dossierKey } from '../../functions/core/types';
+import { feedbackWebhook } from '../../functions/handlers/feedback-webhook';
 import { getDossier } from '../../functions/handlers/get-dossier';
 import { paygovConfirm } from '../../functions/handlers/paygov-confirm';
 import { portalWebhook } from '../../functions/handlers/portal-webhook';
@@ -237,10 +239,12 @@ async function view(store: DynamoDossierStore, code = CODE): Promise<unknown> {
 }
 
 /** Loses everything of the dossier item but its alert marks (what a bad manual edit might do). */
-async function stripToMarks(tableName: string): Promise<void> {
+async function stripToMarks(tableName: string, alsoKeep: (name: string) => boolean = () => false): Promise<void> {
   const Key = { pk: { S: `D#${KEY}` }, sk: { S: 'A' } };
   const { Item } = await dynamo.client.send(new GetItemCommand({ TableName: tableName, Key }));
-  const kept = Object.fromEntries(Object.entries(Item!).filter(([name]) => ['pk', 'sk', 'alOverdue', 'alSoon'].includes(name)));
+  const kept = Object.fromEntries(
+    Object.entries(Item!).filter(([name]) => ['pk', 'sk', 'alOverdue', 'alSoon'].includes(name) || alsoKeep(name)),
+  );
   expect(Object.keys(kept)).toContain('alOverdue');
   await dynamo.client.send(new PutItemCommand({ TableName: tableName, Item: kept }));
 }
@@ -321,6 +325,42 @@ describe('rebuildDossier', () => {
     const { pending: _, ...settled } = PENDING_MARK;
     expect((await store.getDossier(KEY))?.dossier.alerts).toEqual({ overdue: settled, soon: null });
     expect(await keysOf(store.listAlertedOverdue())).toContain(KEY);
+  });
+
+  it('keeps the links of the feedback items that name the dossier, and reads their raw messages as no event of it', async () => {
+    // Prepare
+    const { store, raw, tableName } = await world();
+    await deliverWeek(store);
+    const feedback = new DynamoFeedbackStore({ client: dynamo.client, tableName });
+    const item = {
+      MaPhanAnh: '1022.20240403.0042',
+      NguonTiepNhan: '1022',
+      MaDonVi: '000.00.12.H57',
+      KenhTiepNhan: 1,
+      NgayTiepNhan: '20240403083000',
+      TieuDe: 'Chưa nhận được kết quả',
+      NoiDung: `Hồ sơ ${CODE} đã quá hẹn.`,
+      PhanLoai: 1,
+      TrangThai: 2,
+      NgayCapNhat: '20240403090000',
+      MaHoSo: CODE,
+    };
+    await feedbackWebhook({ raw: store, store: feedback }, at('2024-04-03T09:00:05+07:00'))(
+      request({ body: JSON.stringify({ service: 'DongBoPhanAnhKienNghi', data: [item] }) }),
+      context,
+    );
+    const links = (await store.getDossier(KEY))!.dossier.feedback;
+    const before = await view(store);
+    await stripToMarks(tableName, (name) => name.startsWith('F#'));
+
+    // Act
+    const result = await rebuildDossier({ store, raw, code: CODE, now: () => NOW });
+
+    // Assess
+    expect(links).toEqual([{ id: item.MaPhanAnh, ward: '000.00.12.H57', version: '20240403090000' }]);
+    expect(result).toMatchObject({ written: true, verified: true, refused: null, unreadable: [] });
+    expect(await view(store)).toEqual(before);
+    expect((await store.getDossier(KEY))!.dossier.feedback).toEqual(links);
   });
 
   it('rebuilds a dossier item deleted outright, all but the alert mark that only the item held', async () => {

@@ -6,10 +6,11 @@
  *     DynamoDB write requests and consumed write units per record (the real handler, in-process).
  *  2. Report: time and items read for 15 months of one ward (the seed stream: 11,701 received).
  *  3. Scan: items read per scan / flagged, with 100,000 closed or not-yet-due dossiers and 100 overdue.
- *  4. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
- *  5. Scorecard: time and items read for 15 months of one ward, and the forecast's back-test.
+ *  4. Feedback scan: items read per scan / flagged, with 10,000 answered feedback items and 20 overdue.
+ *  5. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
+ *  6. Scorecard: time and items read for 15 months of one ward, and the forecast's back-test.
  *
- * Sections can be picked: `npm run bench -- ingest report scan bundles scorecard` (default: all).
+ * Sections can be picked: `npm run bench -- ingest report scan feedback bundles scorecard` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
 import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
+import { benchFeedbackScan } from './feedback-scan';
 import { benchReport } from './report';
 import { benchScan } from './scan';
 import { benchScorecard } from './scorecard';
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
   if (want('ingest')) await benchIngest();
   if (want('report')) await benchReport();
   if (want('scan')) await benchScan();
+  if (want('feedback')) await benchFeedbackScan();
   if (want('bundles')) await benchBundles();
   if (want('scorecard')) await benchScorecard();
 }

@@ -4,6 +4,7 @@
  * and due date, idempotent ledger items, leases, once-only settled slots.
  */
 import {
+  alertIdentity,
   MAX_SEND_TRIES,
   MailRefusedError,
   type AlertLedger,
@@ -14,7 +15,9 @@ import {
   type AlertQueueMessage,
   type AlertRunState,
   type DueAlert,
+  type FeedbackAlert,
   type OutgoingEmail,
+  type RunAlert,
   type RunManifest,
   type SlotClaim,
   type SlotOutcome,
@@ -151,8 +154,14 @@ export class FakeQueue implements AlertQueue {
     return { unsent, error: unsent.length ? new Error('queue down') : null };
   }
 
+  /** The dossier alerts queued. */
   alerts(): DueAlert[] {
     return this.sent.flatMap((m) => (m.kind === 'alert' ? [m.alert] : []));
+  }
+
+  /** The feedback alerts queued. */
+  feedbackAlerts(): FeedbackAlert[] {
+    return this.sent.flatMap((m) => (m.kind === 'feedback' ? [m.alert] : []));
   }
 
   /** Takes everything queued so far (as a consumer would). */
@@ -163,7 +172,7 @@ export class FakeQueue implements AlertQueue {
 
 interface FakeRun {
   manifest: RunManifest | null;
-  alerts: Map<string, DueAlert>;
+  alerts: Map<string, RunAlert>;
   leases: Map<string, { owner: string; until: number; tries: number }>;
   settled: Map<string, SlotOutcome>;
   closedAt: string | null;
@@ -207,16 +216,17 @@ export class FakeLedger implements AlertLedger {
     this.open.delete(runId);
   }
 
-  async recordAlerts(alerts: DueAlert[]): Promise<void> {
+  async recordAlerts(alerts: RunAlert[]): Promise<void> {
     if (this.failRecord) throw new Error('ledger down');
-    for (const a of alerts) this.run(a.runId).alerts.set(`${a.level}#${dossierKey(a.code)}`, structuredClone(a));
+    for (const a of alerts) this.run(a.runId).alerts.set(alertIdentity(a), structuredClone(a));
   }
 
   async loadRun(runId: string): Promise<AlertRunState> {
     const r = this.run(runId);
     return {
       manifest: r.manifest ? structuredClone(r.manifest) : null,
-      alerts: [...r.alerts.values()].map((a) => structuredClone(a)),
+      alerts: [...r.alerts.values()].flatMap((a) => (a.level === 'feedback' ? [] : [structuredClone(a)])),
+      feedback: [...r.alerts.values()].flatMap((a) => (a.level === 'feedback' ? [structuredClone(a)] : [])),
       settled: new Set(r.settled.keys()),
       closed: r.closedAt !== null,
     };

@@ -50,6 +50,7 @@ jest.mock('../../functions/adapters/wiring', () => {
   return {
     ...actual,
     dossierStore: () => support.fuzzPorts.store,
+    feedbackStore: () => support.fuzzPorts.feedback,
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
     forecastStore: () => ({ getStats: async () => null, putStats: async () => undefined }),
@@ -352,6 +353,7 @@ describe('fuzz: GET /reports/supervision', () => {
           payments: expect.objectContaining({ onlineRate: expect.any(Number), amountVnd: expect.any(Number) }),
           processing: expect.objectContaining({ onTimeRate: expect.any(Number) }),
           byField: expect.any(Array),
+          feedback: expect.objectContaining({ received: expect.any(Number) }),
         });
       } else {
         expect(res.statusCode).toBe(400);

@@ -4,8 +4,8 @@
  * v2) hands them over, the contract checks every answer must pass, and the arbitraries.
  *
  * The handlers reach the store through `adapters/wiring`; the test files mock only that module's
- * factories (`dossierStore`, `alertLedger`, `alertQueue`) so that the exported middy `handler`s
- * run unchanged, with `fuzzPorts` behind them.
+ * factories (`dossierStore`, `feedbackStore`, `alertLedger`, `alertQueue`) so that the exported
+ * middy `handler`s run unchanged, with `fuzzPorts` behind them.
  */
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
@@ -25,6 +25,7 @@ import { instantMs, vnDate } from '../../functions/core/time';
 import type { Outcome, Payment, PostalEvent, ProgressStep } from '../../functions/core/types';
 import { wardOf } from '../../functions/core/ward';
 import { FakeLedger, FakeQueue } from './alert-fakes';
+import { MemoryFeedbackStore } from './feedback-fakes';
 
 // ---- the store -------------------------------------------------------------------------------
 
@@ -199,11 +200,19 @@ export class MemoryStore implements DossierStore, OverdueIndex {
 }
 
 /** The ports behind the mocked `wiring` factories: one instance each, as a warm Lambda keeps them. */
-export const fuzzPorts = { store: new MemoryStore(), ledger: new FakeLedger(), queue: new FakeQueue() };
+const memoryStore = new MemoryStore();
+/** One raw log for every source: the feedback store writes into the dossier store's list. */
+export const fuzzPorts = {
+  store: memoryStore,
+  feedback: new MemoryFeedbackStore(memoryStore.raw),
+  ledger: new FakeLedger(),
+  queue: new FakeQueue(),
+};
 
-/** Empties the store, the ledger and the queue (between two generated requests). */
+/** Empties the stores, the ledger and the queue (between two generated requests). */
 export function resetPorts(): void {
   fuzzPorts.store.reset();
+  fuzzPorts.feedback.reset();
   fuzzPorts.ledger.runs.clear();
   fuzzPorts.ledger.open.clear();
   fuzzPorts.queue.drain();

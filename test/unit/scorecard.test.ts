@@ -61,6 +61,7 @@ const supplement = {
 };
 
 function dossier(rec: DossierRecord, extra: { payments?: Payment[]; feedback?: { id: string; ward: string }[] } = {}): StoredDossier {
+  const links = extra.feedback?.map((f) => ({ ...f, version: '20240401080000' }));
   return {
     key: rec.code.replace(/[^A-Za-z0-9]/g, '').toUpperCase(),
     code: rec.code,
@@ -69,7 +70,7 @@ function dossier(rec: DossierRecord, extra: { payments?: Payment[]; feedback?: {
     payments: extra.payments ?? [],
     postal: [],
     alerts: { overdue: null, soon: null },
-    ...(extra.feedback ? { feedback: extra.feedback } : {}),
+    ...(links ? { feedback: links } : {}),
   };
 }
 
