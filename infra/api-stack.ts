@@ -50,7 +50,7 @@ export interface MotcuaApiStackProps extends StackProps {
   readonly alertQueue: sqs.IQueue;
   /** The alert queue's dead-letter queue (alarmed). */
   readonly alertDlq: sqs.IQueue;
-  /** The JSON secret with the four shared secrets. */
+  /** The JSON secret with the shared secrets (CONTRACT 2: portal, postal, feedback, PayGov, VNPay). */
   readonly secret: secretsmanager.ISecret;
 }
 
@@ -108,6 +108,20 @@ const HANDLERS: Record<string, HandlerSpec> = {
     table: 'readWrite',
     secrets: true,
   },
+  'feedback-webhook': {
+    description: 'POST /webhooks/feedback: citizens feedback and petitions from hotline 1022 and the DVCQG PAKN system (HMAC signed)',
+    // Up to 500 items per request, like the portal's.
+    memorySize: 512,
+    timeout: HTTP_TIMEOUT,
+    table: 'readWrite',
+    secrets: true,
+  },
+  'get-feedback': {
+    description: 'GET /feedback/{MaPhanAnh}: one feedback item, the citizen words and data masked (IAM)',
+    memorySize: 256,
+    timeout: HTTP_TIMEOUT,
+    table: 'read',
+  },
   'get-dossier': {
     description: 'GET /dossiers/{MaHoSo}: one dossier state and timeline (IAM)',
     memorySize: 256,
@@ -122,13 +136,20 @@ const HANDLERS: Record<string, HandlerSpec> = {
     table: 'read',
     readsRecipients: true,
   },
+  'scorecard-report': {
+    description: 'GET /reports/scorecard: the Decision 766 scorecard, per ward or every ward, with why-lists and the forecast (IAM)',
+    // Reads and folds every dossier of the period's months, as the supervision report.
+    memorySize: 512,
+    timeout: HTTP_TIMEOUT,
+    table: 'read',
+  },
   'overdue-scan': {
-    description: 'Overdue / due-soon scan: every 15 minutes and POST /admin/overdue-scan (IAM)',
+    description: 'Overdue / due-soon scan of dossiers, then overdue feedback: every 15 minutes and POST /admin/overdue-scan (IAM)',
     memorySize: 512,
     // Longer than the HTTP API waits: a scheduled scan must not be cut between marking a dossier
     // and queuing its alert; an admin call that outlasts 30 s still completes in the background.
     timeout: Duration.minutes(2),
-    table: 'readWrite', // marks dossiers alerted, drops them from the due index
+    table: 'readWrite', // marks dossiers and feedback items alerted, drops them from the due index
     queuesAlerts: true,
   },
   'alert-notifier': {
@@ -363,7 +384,7 @@ export class MotcuaApiStack extends Stack {
     // `signed` and `platform` routes: no API Gateway authorizer: the portal, VNPost, PayGov and
     // VNPay cannot sign SigV4; the handler verifies their HMAC or checksum on the raw body.
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
-      description: 'motcua: portal, payment and postal callbacks; dossier, report and admin routes',
+      description: 'motcua: portal, payment, postal and feedback callbacks; dossier, feedback, report and admin routes',
       // WHY (default true): the stage is declared below with throttling and access logs.
       createDefaultStage: false,
     });
@@ -426,7 +447,7 @@ export class MotcuaApiStack extends Stack {
 
     // What an operator attaches to the IAM role or group of whoever may call the admin routes.
     const adminPolicy = new iam.ManagedPolicy(this, 'AdminInvokePolicy', {
-      description: 'motcua: call the admin routes of the HTTP API (dossier, report, overdue scan) with SigV4',
+      description: 'motcua: call the admin routes of the HTTP API (dossier, feedback, report, overdue scan) with SigV4',
       statements: [
         new iam.PolicyStatement({
           actions: ['execute-api:Invoke'],
@@ -439,7 +460,7 @@ export class MotcuaApiStack extends Stack {
     for (const route of ROUTES.filter((r) => r.auth === 'admin' && r.path.includes('{'))) {
       Validations.of(adminPolicy).acknowledge({
         id: wildcardResourceFinding(this, this.httpApi.arnForExecuteApi(route.method, arnPath(route), stage.stageName)),
-        reason: `The "*" stands for the path parameter of ${route.method} ${route.path} (any dossier code), on this API and stage only.`,
+        reason: `The "*" stands for the path parameter of ${route.method} ${route.path} (any dossier code or MaPhanAnh), on this API and stage only.`,
       });
     }
 
@@ -534,7 +555,7 @@ export class MotcuaApiStack extends Stack {
     new CfnOutput(this, 'AlertQueueUrl', { value: props.alertQueue.queueUrl, description: 'The alert queue' });
     new CfnOutput(this, 'SecretArn', {
       value: props.secret.secretArn,
-      description: 'Put PORTAL_SECRET, POSTAL_SECRET, PAYGOV_SECRET, VNPAY_HASH_SECRET here (JSON) after the first deploy',
+      description: 'Put PORTAL_SECRET, POSTAL_SECRET, FEEDBACK_SECRET, PAYGOV_SECRET, VNPAY_HASH_SECRET here (JSON) after the first deploy',
     });
     new CfnOutput(this, 'AdminInvokePolicyArn', {
       value: adminPolicy.managedPolicyArn,

@@ -16,10 +16,13 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/payments/paygov/confirm', handler: 'paygov-confirm', auth: 'platform' },
   { method: 'GET', path: '/payments/vnpay/ipn', handler: 'vnpay-ipn', auth: 'platform' },
   { method: 'POST', path: '/notifications/postal', handler: 'postal-notification', auth: 'signed' },
+  { method: 'POST', path: '/webhooks/feedback', handler: 'feedback-webhook', auth: 'signed' },
   { method: 'GET', path: '/dossiers/{MaHoSo}', handler: 'get-dossier', auth: 'admin' },
+  { method: 'GET', path: '/feedback/{MaPhanAnh}', handler: 'get-feedback', auth: 'admin' },
   { method: 'GET', path: '/reports/supervision', handler: 'supervision-report', auth: 'admin' },
   // Each ward's report and the province's total: the same Lambda, told apart by its route key.
   { method: 'GET', path: '/reports/province', handler: 'supervision-report', auth: 'admin' },
+  { method: 'GET', path: '/reports/scorecard', handler: 'scorecard-report', auth: 'admin' },
   { method: 'POST', path: '/admin/overdue-scan', handler: 'overdue-scan', auth: 'admin' },
 ];
 

@@ -18,14 +18,19 @@ import { ALERT_QUEUE_VISIBILITY } from './constructs/limits';
 /** Logical ID of the dossier table. Changing it makes CloudFormation create a new, empty table. */
 export const TABLE_LOGICAL_ID = 'DossierTable';
 
-/** The keys of the secrets JSON (functions/adapters/config.ts reads exactly these). */
+/**
+ * The keys of the secret's initial JSON. Frozen at the four the secret was first deployed with:
+ * CloudFormation generates the secret value anew whenever `generateSecretString` changes, which
+ * would wipe the values an operator put. FEEDBACK_SECRET (functions/adapters/config.ts reads it
+ * too) is added by the operator with the others (README, "Deploying to AWS").
+ */
 export const SECRET_NAMES: readonly SecretName[] = ['PORTAL_SECRET', 'POSTAL_SECRET', 'PAYGOV_SECRET', 'VNPAY_HASH_SECRET'];
 
 /** The stateful resources of motcua: table, secrets, alert queue and DLQ. */
 export class MotcuaStatefulStack extends Stack {
   /** The one DynamoDB table (schema in functions/adapters/table-schema.ts). */
   readonly table: dynamodb.Table;
-  /** The JSON secret holding PORTAL_SECRET, POSTAL_SECRET, PAYGOV_SECRET, VNPAY_HASH_SECRET. */
+  /** The JSON secret holding PORTAL_SECRET, POSTAL_SECRET, FEEDBACK_SECRET, PAYGOV_SECRET, VNPAY_HASH_SECRET. */
   readonly secret: secretsmanager.Secret;
   /** The overdue / due-soon alerts, one message per newly flagged dossier. */
   readonly alertQueue: sqs.Queue;
@@ -74,6 +79,8 @@ export class MotcuaStatefulStack extends Stack {
     }
 
     this.secret = new secretsmanager.Secret(this, 'SharedSecrets', {
+      // The description and the template stay as first deployed (see SECRET_NAMES): the operator
+      // adds FEEDBACK_SECRET to the JSON with the others.
       description:
         'motcua shared secrets, JSON {"PORTAL_SECRET","POSTAL_SECRET","PAYGOV_SECRET","VNPAY_HASH_SECRET"}: ' +
         'each a string, or ["current","previous"] during a rotation. Empty lists until an operator sets them.',

@@ -19,7 +19,8 @@ function arg(name: string): string | undefined {
 
 const line = (label: string, f: PeriodFigures): string =>
   `${label}: received ${f.received.total} (online ${f.received.byChannel.online}, direct ${f.received.byChannel.direct}, postal ${f.received.byChannel.postal}); ` +
-  `fees ${f.payments.paidOnline}/${f.payments.dossiersWithFees} paid online, ${f.payments.amountVnd} VND`;
+  `fees ${f.payments.paidOnline}/${f.payments.dossiersWithFees} paid online, ${f.payments.amountVnd} VND; ` +
+  `feedback ${f.feedback.received} received, ${f.feedback.answered} answered (${f.feedback.answeredOnTime} on time), ${f.feedback.aboutConduct} about conduct`;
 
 async function main(): Promise<void> {
   const seed = Number(arg('seed') ?? DEFAULT_SEED);
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     secrets: {
       portal: process.env.PORTAL_SECRET ?? LOCAL_SECRETS.portal,
       postal: process.env.POSTAL_SECRET ?? LOCAL_SECRETS.postal,
+      feedback: process.env.FEEDBACK_SECRET ?? LOCAL_SECRETS.feedback,
       paygov: process.env.PAYGOV_SECRET ?? LOCAL_SECRETS.paygov,
       vnpay: process.env.VNPAY_HASH_SECRET ?? LOCAL_SECRETS.vnpay,
     },

@@ -17,6 +17,7 @@ import type { StreamMessage } from './ward-stream';
 export interface LoadSecrets {
   portal: string;
   postal: string;
+  feedback: string;
   paygov: string;
   vnpay: string;
 }
@@ -24,6 +25,7 @@ export interface LoadSecrets {
 export const LOCAL_SECRETS: LoadSecrets = {
   portal: 'local-portal-secret',
   postal: 'local-postal-secret',
+  feedback: 'local-feedback-secret',
   paygov: 'local-paygov-secret',
   vnpay: 'local-vnpay-secret',
 };
@@ -47,6 +49,7 @@ export interface LoadSummary {
   paygov: Record<string, number>; // MaLoi → count
   vnpay: Record<string, number>; // RspCode → count
   postal: Record<string, number>; // status → count
+  feedback: { requests: number; received: number; applied: number; duplicate: number; stale: number };
 }
 
 /** `X-Motcua-Signature` of a raw body at unix time t (CONTRACT 3.1). */
@@ -109,6 +112,9 @@ export function dossierKeysOf(m: StreamMessage): string[] {
     }
     case 'postal':
       return [key(String(m.body.MaHoSo))];
+    case 'feedback':
+      // Not dossiers: the items' own ids keep each item's versions in stream order.
+      return [...new Set(m.body.data.map((r) => `FB#${String(r.MaPhanAnh)}`))];
   }
 }
 
@@ -123,6 +129,8 @@ function describe(m: StreamMessage): string {
       return `vnpay ${m.params.vnp_TxnRef} (ResponseCode ${m.params.vnp_ResponseCode})`;
     case 'postal':
       return `postal ${m.body.eventId} ${m.body.type}`;
+    case 'feedback':
+      return `feedback of ${m.body.data.length} item(s), first ${String(m.body.data[0]?.MaPhanAnh)}`;
   }
 }
 
@@ -144,6 +152,7 @@ export async function loadStream(api: string, messages: readonly StreamMessage[]
     paygov: {},
     vnpay: {},
     postal: {},
+    feedback: { requests: 0, received: 0, applied: 0, duplicate: 0, stale: 0 },
   };
   const bump = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
 
@@ -152,10 +161,10 @@ export async function loadStream(api: string, messages: readonly StreamMessage[]
     const now = Math.floor(Date.now() / 1000);
     let res: Response;
     try {
-      if (m.source === 'portal' || m.source === 'postal') {
+      if (m.source === 'portal' || m.source === 'postal' || m.source === 'feedback') {
         const raw = JSON.stringify(m.body);
-        const path = m.source === 'portal' ? '/webhooks/portal' : '/notifications/postal';
-        const secret = m.source === 'portal' ? secrets.portal : secrets.postal;
+        const path = { portal: '/webhooks/portal', postal: '/notifications/postal', feedback: '/webhooks/feedback' }[m.source];
+        const secret = secrets[m.source];
         res = await fetch(base + path, {
           method: 'POST',
           body: raw,
@@ -224,6 +233,21 @@ export async function loadStream(api: string, messages: readonly StreamMessage[]
           throw new Error(`${describe(m)}: unexpected answer ${answer}`);
         }
         bump(summary.postal, status);
+        return;
+      }
+      case 'feedback': {
+        const n = m.body.data.length;
+        const ok =
+          res.status === 200 &&
+          json !== null &&
+          json.received === n &&
+          Number(json.applied) + Number(json.duplicate) + Number(json.stale) === n;
+        if (!ok) throw new Error(`${describe(m)}: unexpected answer ${answer}`);
+        summary.feedback.requests++;
+        summary.feedback.received += n;
+        summary.feedback.applied += Number(json!.applied);
+        summary.feedback.duplicate += Number(json!.duplicate);
+        summary.feedback.stale += Number(json!.stale);
         return;
       }
     }

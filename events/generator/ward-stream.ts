@@ -40,6 +40,7 @@ import {
   weekday,
 } from './calendar';
 import { CATALOG, MAX_PAGES, feeLines, feeOptions, feeTotal, freeProcedures, type FeeOption } from './catalog';
+import { feedbackDeliveries, feedbackFigures, generateFeedback, type FeedbackBody, type FeedbackTruth } from './feedback';
 import { applicant, deskOfficer, leader, specialist, type Applicant, type Staff } from './people';
 import { Rng, WeightedTable } from './prng';
 import { s10 } from './s10';
@@ -60,7 +61,8 @@ export type StreamMessage =
   | { source: 'portal'; body: PortalBody }
   | { source: 'paygov'; body: Record<string, string | number> /* without MaXacThuc */ }
   | { source: 'vnpay'; params: Record<string, string> /* without vnp_SecureHash */ }
-  | { source: 'postal'; body: Record<string, string> };
+  | { source: 'postal'; body: Record<string, string> }
+  | { source: 'feedback'; body: FeedbackBody };
 
 /** The supervision report's figures for one period (CONTRACT 5; rates rounded to 4 decimals). */
 export interface PeriodFigures {
@@ -77,6 +79,18 @@ export interface PeriodFigures {
     onTimeRate: number;
   };
   byField: { MaLinhVuc: string; TenLinhVuc: string; received: number; finishedLate: number; openOverdue: number }[];
+  feedback: {
+    received: number;
+    answered: number;
+    answeredOnTime: number;
+    answeredLate: number;
+    open: number;
+    openOverdue: number;
+    refused: number;
+    aboutProcedures: number;
+    aboutConduct: number;
+    dissatisfied: number;
+  };
 }
 
 /** What the report must read for the notice's three periods, at the report clock `asOf`. */
@@ -212,6 +226,17 @@ interface Dossier {
   steps: Step[];
   payments: Payment[];
   postal: PostalEvent[];
+  /** The Decision 766 fields the portal sends for it (null: this portal version sends none). */
+  digital: Digital | null;
+}
+
+/** What the record says about digitisation (TaiLieuNop, DanhSachGiayToKetQua, TaiKhoanDuocXacThucVoiVNeID). */
+interface Digital {
+  components: { code: string; digitised: boolean; reuse: 0 | 1 | 2; fromStore: boolean }[];
+  /** The finished versions carry a result file path. */
+  resultFile: boolean;
+  /** TaiKhoanDuocXacThucVoiVNeID; null: left out. */
+  vneid: boolean | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,6 +248,32 @@ export function generateWardStream(opts: { seed?: number } = {}): { messages: St
   const g = new Generator(opts.seed ?? DEFAULT_SEED);
   g.build();
   return { messages: g.messages(), expected: g.expected(EXPECTED_AS_OF) };
+}
+
+/**
+ * How often a procedure's dossiers finish late: a field's own pace (land and social-protection
+ * files wait on other agencies and site checks; civil status and certification are done over the
+ * counter), times a per-procedure spread. About 2.5 % overall (3 % before); what changes is that
+ * lateness now belongs to procedures, as it does at a real desk, so a ward's own history of a
+ * procedure says something about its open dossiers (the forecast's back-test measures how much).
+ */
+const LATE_BY_FIELD: Record<string, number> = {
+  DD: 4,
+  BTXH: 2.5,
+  NCC: 2,
+  TDKT: 1.5,
+  HGCS: 1,
+  VHCS: 1,
+  GDDT: 1,
+  TNTG: 1,
+  HT: 0.3,
+  CT: 0.2,
+};
+
+function lateShare(p: { code: string; field: string }): number {
+  let h = 0;
+  for (let i = 0; i < p.code.length; i++) h = (h * 31 + p.code.charCodeAt(i)) >>> 0;
+  return Math.min(0.25, 0.06 * (LATE_BY_FIELD[p.field] ?? 1) * [0.6, 1, 1.6][h % 3]);
 }
 
 /** Largest-remainder apportionment of `total` over `weights` (exact integer total). */
@@ -259,15 +310,23 @@ const OUTAGES: [number, number][] = [
 
 class Generator {
   private readonly rng: Rng;
+  /**
+   * A second stream for what the notice's figures never depend on (the Decision 766 fields): its
+   * draws leave the main stream, and so the dossiers, fees and payments, as they were.
+   */
+  private readonly extra: Rng;
   private readonly dossiers: Dossier[] = [];
+  /** The ward's feedback items (`feedback.ts`: its own RNG, so the dossiers do not depend on it). */
+  private feedback: FeedbackTruth[] = [];
   private paymentSerial = 0;
   private trackingSerial = 0;
   private eventSerial = 0;
   private readonly options = feeOptions();
   private readonly free = freeProcedures();
 
-  constructor(seed: number) {
+  constructor(private readonly seed: number) {
     this.rng = new Rng(seed);
+    this.extra = new Rng(seed ^ 0x766);
   }
 
   build(): void {
@@ -281,6 +340,45 @@ class Generator {
     for (const d of this.dossiers) this.planLifecycle(d);
     this.planPayments();
     this.truncate();
+    for (const d of this.dossiers) this.planDigital(d);
+    const received = this.dossiers.flatMap((d) =>
+      d.kind === 'received' && d.versions.length > 0 ? [{ code: d.code, receivedAt: d.receivedAt, late: d.outcome === 'late' }] : [],
+    );
+    this.feedback = generateFeedback(this.seed, received);
+  }
+
+  /**
+   * The Decision 766 fields, at plausible rates that grow over the period (digital transformation):
+   * components digitised (most online dossiers, half of the desk's), reused from digitised data,
+   * taken from the citizen's data store (a few), an electronic result for most finished online
+   * dossiers, accounts verified with VNeID (online only). About 4 % of dossiers come from a portal
+   * version that sends none of the fields.
+   */
+  private planDigital(d: Dossier): void {
+    const x = this.extra;
+    if (x.chance(0.04)) return;
+    const progress = Math.min(
+      1,
+      Math.max(0, (d.receivedAt - at(dayOfIso(PERIOD_FROM), 0)) / (at(dayOfIso(PERIOD_TO), 0) - at(dayOfIso(PERIOD_FROM), 0))),
+    );
+    const online = d.channel === 2;
+    const digitisedRate = online ? 0.8 + 0.15 * progress : 0.35 + 0.3 * progress;
+    const reuseRate = 0.12 + 0.3 * progress;
+    const storeRate = online ? 0.08 + 0.25 * progress : 0.02;
+    const n = x.int(1, 4);
+    const reused = x.chance(reuseRate);
+    const fromStore = x.chance(storeRate);
+    const digitised = x.chance(digitisedRate);
+    d.digital = {
+      components: Array.from({ length: n }, (_, i) => ({
+        code: `TP${String(i + 1).padStart(2, '0')}`,
+        digitised: digitised && (i === 0 || x.chance(0.7)),
+        reuse: reused && i === n - 1 ? x.pick([1, 2] as const) : 0,
+        fromStore: fromStore && i === 0,
+      })),
+      resultFile: x.chance(online ? 0.72 + 0.2 * progress : 0.45 + 0.2 * progress),
+      vneid: online ? x.chance(0.45 + 0.4 * progress) : x.chance(0.5) ? false : null,
+    };
   }
 
   // --- who comes when -----------------------------------------------------------------------
@@ -313,6 +411,7 @@ class Generator {
       steps: [],
       payments: [],
       postal: [],
+      digital: null,
     };
     this.dossiers.push(d);
     return d;
@@ -596,14 +695,14 @@ class Generator {
         : u < 0.0125
           ? 'paused5'
           : u < 0.0145
-            ? p.field === 'DD' || p.field === 'BTXH'
+            ? p.field === 'DD' || p.field === 'BTXH' || d.fee > 0 // a financial obligation to meet
               ? 'paused6'
               : 'paused5'
             : u < 0.016
               ? 'paused8'
               : u < 0.0185
                 ? 'stuck'
-                : u < 0.0505
+                : u < 0.0185 + lateShare(p)
                   ? 'late'
                   : u < 0.36
                     ? 'onTime'
@@ -679,10 +778,12 @@ class Generator {
     } else {
       const earlyDays: number[] = [];
       for (let day = dayOf(last); day < dueDay; day++) if (isWorkingDay(day)) earlyDays.push(day);
+      // On time means before the appointment: on the due day, a desk that is on time finishes
+      // before the hour the receipt slip gives (the portal's TDGQ.1 compares instants).
       finished =
         d.outcome === 'early' && earlyDays.length > 0
           ? this.onDay(earlyDays[Math.floor(rng.next() ** 2 * earlyDays.length)])
-          : this.onDay(dueDay);
+          : Math.min(this.onDay(dueDay), cur.due - rng.int(5, 90) * MIN);
     }
     finished = Math.max(finished, last + rng.int(10, 90) * MIN);
     const emit9 = d.returnByPost || d.final9 || rng.chance(0.22);
@@ -958,6 +1059,26 @@ class Generator {
       }));
     }
     if (v.note) body.GhiChu = v.note;
+    const g = d.digital;
+    if (g) {
+      const n = (value: number): number | string => (d.stringCodes ? String(value) : value);
+      body.TaiLieuNop = g.components.map((c) => ({
+        MaThanhPhanHoSo: `${p.code}.${c.code}`,
+        TenThanhPhanHoSo: 'Thành phần hồ sơ', // another DVCQG key
+        DuocSoHoa: n(c.digitised ? 1 : 0),
+        DuocTaiSuDung: n(c.reuse),
+        DuocLayTuKhoDMQG: n(c.fromStore ? 1 : 0),
+      }));
+      if (v.status === 9 || v.status === 10) {
+        body.DanhSachGiayToKetQua = [
+          {
+            MaGiayToKetQua: `KQ.${p.code}`,
+            DuongDanTepTinKetQua: g.resultFile ? `https://dichvucong.binhduong.gov.vn/ketqua/${dossierKey(d.code)}.pdf` : '',
+          },
+        ];
+      }
+      if (g.vneid !== null) body.TaiKhoanDuocXacThucVoiVNeID = n(g.vneid ? 1 : 0);
+    }
     return body;
   }
 
@@ -1111,6 +1232,8 @@ class Generator {
         for (const t of this.repeats(e.at + rng.int(1, 90) * MIN, 0.05, 0.01)) send(t, msg);
       }
     }
+    // Feedback items, pushed by the hotline-1022 and PAKN systems as they change.
+    for (const d of feedbackDeliveries(this.feedback, this.seed)) send(d.at, { source: 'feedback', body: d.body });
     out.sort((a, b) => a.at - b.at || a.seq - b.seq);
     return out.map((o) => o.msg);
   }
@@ -1135,6 +1258,7 @@ class Generator {
       payments: { dossiersWithFees: 0, paidOnline: 0, onlineRate: 0, amountVnd: 0 },
       processing: { finishedEarly: 0, finishedOnTime: 0, finishedLate: 0, openOnTime: 0, openOverdue: 0, withdrawn: 0, onTimeRate: 0 },
       byField: [],
+      feedback: feedbackFigures(this.feedback, from, to, asOf),
     };
     const fields = new Map<string, PeriodFigures['byField'][number]>();
     for (const d of this.dossiers) {

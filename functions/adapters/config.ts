@@ -8,17 +8,18 @@
  *   RECIPIENTS_FILE     path of the recipients JSON (local) …
  *   RECIPIENTS_JSON     … or the JSON itself (AWS: a deploy parameter)
  *   SECRETS_ARN         AWS only: the Secrets Manager secret holding the shared secrets (JSON)
- *   PORTAL_SECRET, POSTAL_SECRET, PAYGOV_SECRET, VNPAY_HASH_SECRET
+ *   PORTAL_SECRET, POSTAL_SECRET, FEEDBACK_SECRET, PAYGOV_SECRET, VNPAY_HASH_SECRET
  *                       local only: the secrets themselves (never set on AWS)
  *   AWS_ENDPOINT_URL_DYNAMODB / _SQS / _SES   local only: the emulators
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-export type SecretName = 'PORTAL_SECRET' | 'POSTAL_SECRET' | 'PAYGOV_SECRET' | 'VNPAY_HASH_SECRET';
+export type SecretName = 'PORTAL_SECRET' | 'POSTAL_SECRET' | 'FEEDBACK_SECRET' | 'PAYGOV_SECRET' | 'VNPAY_HASH_SECRET';
 
 const LOCAL_DEFAULTS: Record<SecretName, string> = {
   PORTAL_SECRET: 'local-portal-secret',
   POSTAL_SECRET: 'local-postal-secret',
+  FEEDBACK_SECRET: 'local-feedback-secret',
   PAYGOV_SECRET: 'local-paygov-secret',
   VNPAY_HASH_SECRET: 'local-vnpay-secret',
 };

@@ -2,10 +2,12 @@
  * The DynamoDB `AlertLedger`, in the dossier table (see `table-schema.ts`):
  *
  *   RUN#<runId> / M                  the manifest: the scan's clock, alerts queued per level, closedAt
- *   RUN#<runId> / A#<level>#<key>    one alert message received (a plain put: a repeat rewrites it)
- *   RUN#<runId> / L#<level>#<email>  a short lease on one email while it is being sent
- *   RUN#<runId> / S#<level>#<email>  one email settled (sent, or refused for good): a conditional put
- *   ALERTRUNS#OPEN / <runId>          the runs whose emails are not all settled (the scan's sweep)
+ *   RUN#<runId> / A#<level>#<key>    one alert message received (a plain put: a repeat rewrites it);
+ *                                    a feedback item's: A#feedback#<MaPhanAnh>
+ *   RUN#<runId> / L#<level>#<email>  a short lease on one email while it is being sent, and its tries
+ *   RUN#<runId> / S#<level>#<email>  one email settled (sent, refused for good, or unconfirmed): a conditional put
+ *   ALERTRUNS#OPEN / <runId>          the runs whose emails are not all settled (the scan's sweep);
+ *                                    written last by the scan, it is the run's commit point
  *
  * Every item carries `expiresAt` (epoch seconds, 90 days on): the table's TTL attribute, if enabled.
  * Single-item writes only (the local emulator has no transactions).
@@ -14,6 +16,7 @@ import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
@@ -23,14 +26,16 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
+  alertIdentity,
+  MAX_SEND_TRIES,
   StoreUnavailableError,
   type AlertLedger,
   type AlertRunState,
-  type DueAlert,
+  type RunAlert,
   type RunManifest,
+  type SlotClaim,
   type SlotOutcome,
 } from '../core/ports';
-import { dossierKey } from '../core/types';
 import { type RequestInput, sendChecked } from './dynamodb-limits';
 
 type Item = Record<string, AttributeValue>;
@@ -86,7 +91,7 @@ export class DynamoAlertLedger implements AlertLedger {
     );
   }
 
-  async openRun(manifest: RunManifest): Promise<void> {
+  async saveManifest(manifest: RunManifest): Promise<void> {
     await this.put({
       pk: runPk(manifest.runId),
       sk: MANIFEST_SK,
@@ -95,17 +100,40 @@ export class DynamoAlertLedger implements AlertLedger {
       startedAt: manifest.startedAt,
       overdue: manifest.counts.overdue,
       soon: manifest.counts.soon,
+      feedback: manifest.counts.feedback,
     });
-    await this.put({ pk: OPEN_PK, sk: manifest.runId, runId: manifest.runId, startedAt: manifest.startedAt });
   }
 
-  async recordAlerts(alerts: DueAlert[]): Promise<void> {
+  async openRun(runId: string, startedAt: string): Promise<void> {
+    await this.put({ pk: OPEN_PK, sk: runId, runId, startedAt });
+  }
+
+  /** One item by key, read consistently (or undefined). */
+  private async getItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.send<{ Item?: Item }>(
+      new GetItemCommand({ TableName: this.table, Key: marshall({ pk, sk }), ConsistentRead: true }),
+    );
+    return out.Item ? unmarshall(out.Item) : undefined;
+  }
+
+  async isCommitted(runId: string): Promise<boolean> {
+    // The open item first: `closeRun` stamps the manifest before it deletes that item, so an
+    // open item gone by now means a closed manifest by the time it is read.
+    if (await this.getItem(OPEN_PK, runId)) return true;
+    return typeof (await this.getItem(runPk(runId), MANIFEST_SK))?.closedAt === 'string';
+  }
+
+  async abandonRun(runId: string): Promise<void> {
+    await this.send(new DeleteItemCommand({ TableName: this.table, Key: marshall({ pk: OPEN_PK, sk: runId }) }));
+  }
+
+  async recordAlerts(alerts: RunAlert[]): Promise<void> {
     // One item per (run, level, dossier): a message delivered twice, even twice in one batch, is
     // one item (BatchWriteItem refuses two puts of one key in a request).
     const items = new Map<string, Item>();
     const recordedAt = new Date(this.now()).toISOString();
     for (const alert of alerts) {
-      const sk = `A#${alert.level}#${dossierKey(alert.code)}`;
+      const sk = `A#${alertIdentity(alert)}`;
       items.set(
         `${alert.runId}|${sk}`,
         marshall({ pk: runPk(alert.runId), sk, alert, recordedAt, expiresAt: this.expiresAt() }, { removeUndefinedValues: true }),
@@ -126,7 +154,7 @@ export class DynamoAlertLedger implements AlertLedger {
   }
 
   async loadRun(runId: string): Promise<AlertRunState> {
-    const state: AlertRunState = { manifest: null, alerts: [], settled: new Set(), closed: false };
+    const state: AlertRunState = { manifest: null, alerts: [], feedback: [], settled: new Set(), closed: false };
     let start: Item | undefined;
     do {
       const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item }>(
@@ -146,11 +174,17 @@ export class DynamoAlertLedger implements AlertLedger {
             runId: item.runId,
             clock: item.clock,
             startedAt: item.startedAt,
-            counts: { overdue: Number(item.overdue ?? 0), soon: Number(item.soon ?? 0) },
+            counts: {
+              overdue: Number(item.overdue ?? 0),
+              soon: Number(item.soon ?? 0),
+              ...(item.feedback === undefined ? {} : { feedback: Number(item.feedback) }),
+            },
           };
           state.closed = typeof item.closedAt === 'string';
         } else if (sk.startsWith('A#')) {
-          state.alerts.push(item.alert as DueAlert);
+          const alert = item.alert as RunAlert;
+          if (alert.level === 'feedback') state.feedback!.push(alert);
+          else state.alerts.push(alert);
         } else if (sk.startsWith('S#')) {
           state.settled.add(sk.slice(2));
         }
@@ -160,21 +194,41 @@ export class DynamoAlertLedger implements AlertLedger {
     return state;
   }
 
-  async claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<boolean> {
-    try {
-      await this.put(
-        { pk: runPk(runId), sk: `L#${slot}`, owner, until: untilMs },
-        {
-          expression: 'attribute_not_exists(pk) OR #u < :now OR #o = :owner',
-          names: { '#u': 'until', '#o': 'owner' },
-          values: { ':now': this.now(), ':owner': owner },
+  async claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<SlotClaim> {
+    const now = this.now();
+    const key = marshall({ pk: runPk(runId), sk: `L#${slot}` });
+    const update = (expression: string, condition: string, names: Record<string, string>, values: Record<string, unknown>) =>
+      this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#u': 'until', '#o': 'owner', ...names },
+          ExpressionAttributeValues: marshall({ ':owner': owner, ':until': untilMs, ':exp': this.expiresAt(), ...values }),
+        }),
+      ).then(
+        () => true,
+        (err: unknown) => {
+          if (isConditionFailure(err)) return false;
+          throw err;
         },
       );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    // A new lease counts a try, in the same write; a definite failure deletes the lease
+    // (`releaseSlot`), so only tries that ended without a word stay counted.
+    const taken = await update(
+      'SET #o = :owner, #u = :until, expiresAt = :exp ADD #t :one',
+      'attribute_not_exists(pk) OR (#u < :now AND #o <> :owner AND (attribute_not_exists(#t) OR #t < :max))',
+      { '#t': 'tries' },
+      { ':one': 1, ':now': now, ':max': MAX_SEND_TRIES },
+    );
+    if (taken) return 'claimed';
+    // The uncommon paths. The holder itself renews its lease (it knows how its own try went).
+    if (await update('SET #u = :until, expiresAt = :exp', '#o = :owner', {}, {})) return 'claimed';
+    // Held by someone else, or its tries ran out: one more read tells which.
+    const lease = await this.getItem(runPk(runId), `L#${slot}`);
+    const expired = lease !== undefined && Number(lease.until) < now;
+    return expired && Number(lease.tries ?? 0) >= MAX_SEND_TRIES ? 'exhausted' : 'busy';
   }
 
   async releaseSlot(runId: string, slot: string, owner: string): Promise<void> {

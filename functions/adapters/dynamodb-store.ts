@@ -21,13 +21,13 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { gzipSync } from 'node:zlib';
 import { recordHash } from '../core/dossier';
 import {
   StoreUnavailableError,
   type AlertLevel,
   type AlertMark,
   type DossierStore,
+  type FeedbackLink,
   type OfferedRecord,
   type OverdueIndex,
   type RawMessage,
@@ -37,10 +37,9 @@ import { instantMs, vnDate } from '../core/time';
 import { wardOf } from '../core/ward';
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
-import { TABLE } from './table-schema';
+import { rawItems } from './raw-items';
+import { FEEDBACK_LINK_PREFIX, TABLE } from './table-schema';
 
-/** Raw bodies are gzipped and cut into chunks that stay well under DynamoDB's 400 KB item limit. */
-const RAW_CHUNK_BYTES = 300 * 1024;
 const BATCH_MAX = 25;
 /** How many dossiers of one request are written at once. */
 const WRITE_CONCURRENCY = 16;
@@ -181,23 +180,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   async saveRaw(message: RawMessage): Promise<void> {
-    const zipped = gzipSync(message.body);
-    const chunks = Math.max(1, Math.ceil(zipped.length / RAW_CHUNK_BYTES));
-    const items: Item[] = [];
-    for (let c = 0; c < chunks; c++) {
-      items.push({
-        pk: { S: `RAW#${vnDate(message.receivedAt)}` },
-        sk: { S: `${message.receivedAt}#${message.deliveryId}#${c}` },
-        source: { S: message.source },
-        deliveryId: { S: message.deliveryId },
-        receivedAt: { S: message.receivedAt },
-        headers: { S: JSON.stringify(message.headers) },
-        chunk: { N: String(c) },
-        chunks: { N: String(chunks) },
-        bytes: { N: String(message.body.length) },
-        body: { B: zipped.subarray(c * RAW_CHUNK_BYTES, (c + 1) * RAW_CHUNK_BYTES) },
-      });
-    }
+    const items = rawItems(message);
     if (items.length === 1) {
       await this.send(new PutItemCommand({ TableName: this.table, Item: items[0] }));
     } else {
@@ -273,7 +256,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     if (OPEN_STATUSES.has(record.status) && due) {
       update += ', g1pk = :g1pk, g1sk = :g1sk';
       values[':g1pk'] = duePk('DUE', key);
-      values[':g1sk'] = `${new Date(instantMs(due)).toISOString()}#${key}`;
+      values[':g1sk'] = dueSk(key, due);
     } else {
       remove = ' REMOVE g1pk, g1sk';
     }
@@ -426,17 +409,13 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   async markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean> {
-    const attr = ALERT_ATTR[level];
-    const values: Record<string, unknown> = { ':m': mark, ':ver': version, ':due': mark.dueAt };
-    // Out of the scan's due partitions: overdue into the overdue partition of the same index
-    // (nothing left to send; the daily digest reads it, see `listAlertedOverdue`), due soon into
-    // the due-soon one, which the scan reads only up to its clock (until it becomes overdue).
-    Object.assign(values, { ':park': parkedPk(key, level), ':psk': dueSk(key, mark.dueAt) });
+    // The dossier stays in the partition the scan read it from (due, or due soon when now overdue)
+    // until its run is committed and `parkAlerted` moves it: a scan after a crash finds the claim.
     return this.updateDossierIf(key, {
-      UpdateExpression: 'SET #m = :m, g1pk = :park, g1sk = :psk',
+      UpdateExpression: 'SET #m = :m',
       ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
-      ExpressionAttributeNames: { '#m': attr, '#v': 'ver', '#d': 'dueAt' },
-      ExpressionAttributeValues: marshall(values),
+      ExpressionAttributeNames: { '#m': ALERT_ATTR[level], '#v': 'ver', '#d': 'dueAt' },
+      ExpressionAttributeValues: marshall({ ':m': mark, ':ver': version, ':due': mark.dueAt }, { removeUndefinedValues: true }),
     });
   }
 
@@ -452,28 +431,49 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
 
   // ---- OverdueIndex: alerted-overdue dossiers stay findable for the daily digest ----
 
-  async unmarkAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<void> {
-    const attr = ALERT_ATTR[level];
-    const names = { '#m': attr, '#d': 'dueAt', '#a': 'at' };
-    const sameMark = '#m.#d = :due AND #m.#a = :at';
-    const values = { ':due': mark.dueAt, ':at': mark.at };
-    const update = (expression: string, condition: string, extra: Record<string, unknown>, extraNames: Record<string, string>) =>
-      this.updateDossierIf(key, {
-        UpdateExpression: expression,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { ...names, ...extraNames },
-        ExpressionAttributeValues: marshall({ ...values, ...extra }),
-      });
-    // Each failed condition below means the mark is not ours any more: leave it.
-    // Still the record it was claimed at: back into the scan's partition of the due index.
-    const reindexed = await update(
-      'REMOVE #m SET g1pk = :due_pk, g1sk = :due_sk',
-      `#v = :ver AND ${sameMark}`,
-      { ':ver': version, ':due_pk': duePk('DUE', key), ':due_sk': dueSk(key, mark.dueAt) },
-      { '#v': 'ver' },
-    );
-    // Else a newer record arrived since: it indexed the dossier itself; only the mark goes.
-    if (!reindexed) await update('REMOVE #m', sameMark, {}, {});
+  async unmarkAlerted(key: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<void> {
+    // A failed condition means the mark is not this run's any more: leave it. The claim did not
+    // move the dossier, so it is still where the scan reads it (or where a newer record put it).
+    await this.updateDossierIf(key, {
+      UpdateExpression: 'REMOVE #m',
+      ConditionExpression: '#m.#d = :due AND #m.#r = :run',
+      ExpressionAttributeNames: { '#m': ALERT_ATTR[level], '#d': 'dueAt', '#r': 'runId' },
+      ExpressionAttributeValues: marshall({ ':due': mark.dueAt, ':run': mark.runId ?? '' }),
+    });
+  }
+
+  async takeOverAlerted(key: string, version: string, level: AlertLevel, fromRunId: string, mark: AlertMark): Promise<boolean> {
+    return this.updateDossierIf(key, {
+      UpdateExpression: 'SET #m = :m',
+      ConditionExpression: '#v = :ver AND #m.#d = :due AND #m.#r = :from AND #m.#p = :true',
+      ExpressionAttributeNames: { '#m': ALERT_ATTR[level], '#v': 'ver', '#d': 'dueAt', '#r': 'runId', '#p': 'pending' },
+      ExpressionAttributeValues: marshall(
+        { ':m': mark, ':ver': version, ':due': mark.dueAt, ':from': fromRunId, ':true': true },
+        { removeUndefinedValues: true },
+      ),
+    });
+  }
+
+  async parkAlerted(key: string, version: string, level: AlertLevel, runId: string): Promise<void> {
+    const names = { '#m': ALERT_ATTR[level], '#r': 'runId', '#p': 'pending' };
+    // Still the record it was claimed at (open, in the partition it was read from): out of the
+    // scan's reach, where `keepAsAlerted` would put it, and the mark settled, in one write.
+    const parked = await this.updateDossierIf(key, {
+      UpdateExpression: 'SET g1pk = :park REMOVE #m.#p',
+      ConditionExpression: '#v = :ver AND #m.#r = :run AND attribute_exists(g1sk)',
+      ExpressionAttributeNames: { ...names, '#v': 'ver' },
+      ExpressionAttributeValues: marshall({ ':ver': version, ':run': runId, ':park': parkedPk(key, level) }),
+    });
+    if (parked) return;
+    // A newer record came since and indexed the dossier itself (a new due date, closed, or the
+    // same due date: the next scan parks it again by `keepAsAlerted`): only the mark settles.
+    // A failed condition here means the mark is another run's: leave it.
+    await this.updateDossierIf(key, {
+      UpdateExpression: 'REMOVE #m.#p',
+      ConditionExpression: '#m.#r = :run',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall({ ':run': runId }),
+    });
   }
 
   async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {
@@ -497,11 +497,13 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
    * the stored marks are still those (false otherwise: a scan marked it since they were read). The
    * rebuild's first write: the marks survive it, so no alert is sent twice while the item refills.
    */
-  async resetDossierItem(key: string, code: string, alerts: StoredDossier['alerts']): Promise<boolean> {
+  async resetDossierItem(key: string, code: string, alerts: StoredDossier['alerts'], feedback: FeedbackLink[] = []): Promise<boolean> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const conditions: string[] = [];
     const item: Record<string, unknown> = { pk: dossierPk(key), sk: STATE_SK, code };
+    // The feedback items naming the dossier are not in the portal's raw messages: they are kept.
+    for (const link of feedback) item[`${FEEDBACK_LINK_PREFIX}${link.id}`] = link;
     for (const level of ['overdue', 'soon'] as const) {
       const attr = ALERT_ATTR[level];
       const mark = alerts[level];
@@ -511,9 +513,22 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
         continue;
       }
       item[attr] = mark;
-      Object.assign(names, { '#due': 'dueAt', '#at': 'at' });
+      Object.assign(names, { '#due': 'dueAt', '#at': 'at', '#pending': 'pending' });
       Object.assign(values, { [`:${level}Due`]: mark.dueAt, [`:${level}At`]: mark.at });
-      conditions.push(`(#${level}.#due = :${level}Due AND #${level}.#at = :${level}At)`);
+      const same = [`#${level}.#due = :${level}Due`, `#${level}.#at = :${level}At`];
+      // Pending or settled as read: a run that parked it meanwhile must not see its mark pending again.
+      if (mark.pending) {
+        values[':true'] = true;
+        same.push(`#${level}.#pending = :true`);
+      } else {
+        same.push(`attribute_not_exists(#${level}.#pending)`);
+      }
+      if (mark.runId) {
+        names['#run'] = 'runId';
+        values[`:${level}Run`] = mark.runId;
+        same.push(`#${level}.#run = :${level}Run`);
+      }
+      conditions.push(`(${same.join(' AND ')})`);
     }
     try {
       await this.send(
@@ -580,9 +595,11 @@ export function toStoredDossier(item: Item): StoredDossier {
   const plain = unmarshall(item);
   const payments: Payment[] = [];
   const postal: PostalEvent[] = [];
+  const feedback: FeedbackLink[] = [];
   for (const [name, value] of Object.entries(plain)) {
     if (name.startsWith(PAY_PREFIX)) payments.push(value as Payment);
     else if (name.startsWith(POSTAL_PREFIX)) postal.push(value as PostalEvent);
+    else if (name.startsWith(FEEDBACK_LINK_PREFIX)) feedback.push(value as FeedbackLink);
   }
   const key = String(plain.pk).slice(2);
   return {
@@ -593,5 +610,6 @@ export function toStoredDossier(item: Item): StoredDossier {
     payments: payments.sort((a, b) => a.at.localeCompare(b.at) || a.txId.localeCompare(b.txId)),
     postal: postal.sort((a, b) => instantMs(a.occurredAt) - instantMs(b.occurredAt) || a.eventId.localeCompare(b.eventId)),
     alerts: { overdue: plain[ALERT_ATTR.overdue] ?? null, soon: plain[ALERT_ATTR.soon] ?? null },
+    feedback: feedback.sort((a, b) => a.id.localeCompare(b.id)),
   };
 }

@@ -20,6 +20,9 @@ export const METRICS_SERVICE = 'motcua';
  *   payment whose amount differs from the dossier's fee total (known only once the portal record
  *   has arrived; PayGov's amount is judged in the report).
  * - PostalEventsReceived: VNPost notifications stored.
+ * - FeedbackReceived / Applied / Duplicate / Stale: feedback items (DongBoPhanAnhKienNghi), as the
+ *   answer counts them; FeedbackFlagged: feedback items a scan newly flagged overdue;
+ *   FeedbackOverdueOpen: a gauge, written by the daily digest: open items past their deadline.
  * - EmailsSent: emails SES accepted (alerts and the daily digest).
  * - OverdueOpen: a gauge, written by the daily digest only: the open dossiers past their
  *   appointment that morning (the digest reads the whole overdue set; the scan does not).
@@ -34,6 +37,12 @@ export type CountMetric =
   | 'PaymentsDuplicate'
   | 'PaymentsFlagged'
   | 'PostalEventsReceived'
+  | 'FeedbackReceived'
+  | 'FeedbackApplied'
+  | 'FeedbackDuplicate'
+  | 'FeedbackStale'
+  | 'FeedbackFlagged'
+  | 'FeedbackOverdueOpen'
   | 'EmailsSent'
   | 'OverdueOpen';
 

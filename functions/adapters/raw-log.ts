@@ -152,6 +152,9 @@ export function rawEvents(message: RawMessage): RawEvent[] {
       if (parsed.kind !== 'ok') throw new Error(parsed.kind === 'bad_signature' ? 'a vnp_ parameter given twice' : parsed.message);
       return [{ kind: 'payment', payment: parsed.payment }];
     }
+    case 'feedback':
+      // Feedback items are no dossier's events: a rebuild keeps the links they left on the dossier.
+      return [];
     default:
       throw new Error(`unknown source ${JSON.stringify(message.source)}`);
   }

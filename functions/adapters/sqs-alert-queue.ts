@@ -3,7 +3,9 @@
  *
  * One message per newly flagged dossier (`"type":"alert"`), carrying what its email needs in the
  * portal's own field names (what an operator reading the dead-letter queue recognises), and no
- * citizen data; or a nudge to deliver a run (`"type":"flush"`). Version `v` 1.
+ * citizen data; one per feedback item newly flagged overdue (`"type":"feedback"`), in the feedback
+ * senders' names, with no citizen words or data; or a nudge to deliver a run (`"type":"flush"`).
+ * Version `v` 1.
  */
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -12,7 +14,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import type { AlertQueue, AlertQueueMessage, DueAlert } from '../core/ports';
+import type { AlertQueue, AlertQueueMessage, DueAlert, FeedbackAlert } from '../core/ports';
 import { normaliseIso } from '../core/time';
 
 /** SendMessageBatch takes at most 10 entries. */
@@ -34,9 +36,39 @@ export interface AlertWire {
   receivedAt: string;
 }
 
+/** The wire form of a feedback alert message. */
+export interface FeedbackAlertWire {
+  v: 1;
+  type: 'feedback';
+  runId: string;
+  MaPhanAnh: string;
+  NguonTiepNhan: '1022' | 'DVCQG';
+  MaDonVi: string;
+  NgayTiepNhan: string; // ISO
+  dueAt: string;
+  workingDaysOverdue: number;
+  MaHoSo: string | null;
+}
+
 /** The JSON body of a queue message. */
 export function encodeQueueMessage(message: AlertQueueMessage): string {
   if (message.kind === 'flush') return JSON.stringify({ v: 1, type: 'flush', runId: message.runId, force: message.force });
+  if (message.kind === 'feedback') {
+    const a = message.alert;
+    const wire: FeedbackAlertWire = {
+      v: 1,
+      type: 'feedback',
+      runId: a.runId,
+      MaPhanAnh: a.id,
+      NguonTiepNhan: a.source,
+      MaDonVi: a.ward,
+      NgayTiepNhan: a.receivedAt,
+      dueAt: a.dueAt,
+      workingDaysOverdue: a.workingDaysOverdue,
+      MaHoSo: a.dossierCode,
+    };
+    return JSON.stringify(wire);
+  }
   const a = message.alert;
   const wire: AlertWire = {
     v: 1,
@@ -73,8 +105,20 @@ const alertWire = z.object({
   DonViXuLy: z.nullable(z.string()),
   receivedAt: instant,
 });
+const feedbackWire = z.object({
+  v: z.literal(1),
+  type: z.literal('feedback'),
+  runId,
+  MaPhanAnh: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/)),
+  NguonTiepNhan: z.enum(['1022', 'DVCQG']),
+  MaDonVi: text,
+  NgayTiepNhan: instant,
+  dueAt: instant,
+  workingDaysOverdue: z.int().check(z.nonnegative()),
+  MaHoSo: z.nullable(text),
+});
 const flushWire = z.object({ v: z.literal(1), type: z.literal('flush'), runId, force: z.boolean() });
-const queueWire = z.discriminatedUnion('type', [alertWire, flushWire]);
+const queueWire = z.discriminatedUnion('type', [alertWire, feedbackWire, flushWire]);
 
 /** A queue message body parsed, or why it is not one (a poison message). */
 export type ParsedQueueMessage = { ok: true; message: AlertQueueMessage } | { ok: false; problems: string[] };
@@ -93,6 +137,20 @@ export function parseQueueMessage(body: string): ParsedQueueMessage {
   }
   const w = parsed.data;
   if (w.type === 'flush') return { ok: true, message: { kind: 'flush', runId: w.runId, force: w.force } };
+  if (w.type === 'feedback') {
+    const feedback: FeedbackAlert = {
+      runId: w.runId,
+      level: 'feedback',
+      id: w.MaPhanAnh,
+      source: w.NguonTiepNhan,
+      ward: w.MaDonVi,
+      receivedAt: normaliseIso(w.NgayTiepNhan)!,
+      dueAt: normaliseIso(w.dueAt)!,
+      workingDaysOverdue: w.workingDaysOverdue,
+      dossierCode: w.MaHoSo,
+    };
+    return { ok: true, message: { kind: 'feedback', alert: feedback } };
+  }
   const alert: DueAlert = {
     runId: w.runId,
     level: w.level,

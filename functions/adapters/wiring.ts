@@ -6,6 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { effectiveDueAt } from '../core/overdue';
 import { env } from './config';
 import { DynamoDossierStore } from './dynamodb-store';
+import { DynamoFeedbackStore } from './dynamodb-feedback-store';
+import { DynamoForecastStore } from './dynamodb-forecast-store';
+import type { FeedbackReader, ScoreFeedback } from '../core/scorecard';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Recipients } from '../core/recipients';
@@ -42,6 +45,42 @@ export function dossierStore(): DynamoDossierStore {
     dueAt: (record) => effectiveDueAt(record),
   });
   return store;
+}
+
+let forecast: DynamoForecastStore | null = null;
+
+/** The forecast statistics (one item per ward in the dossier table). */
+export function forecastStore(): DynamoForecastStore {
+  forecast ??= new DynamoForecastStore(dynamoClient(), env('TABLE_NAME'));
+  return forecast;
+}
+
+let feedback: DynamoFeedbackStore | null = null;
+
+/** The feedback store of this process (the same table as the dossiers, TABLE_NAME). */
+export function feedbackStore(): DynamoFeedbackStore {
+  feedback ??= new DynamoFeedbackStore({ client: dynamoClient(), tableName: env('TABLE_NAME') });
+  return feedback;
+}
+
+/** The feedback items the scorecard reads (MDHL.1, MDHL.2): the feedback store's, as the scorecard sees them. */
+export function feedbackReader(): FeedbackReader {
+  return {
+    async *listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<ScoreFeedback> {
+      for await (const f of feedbackStore().listFeedbackReceived(from, to, ward)) {
+        const { item } = f;
+        yield {
+          id: item.id,
+          ward: item.ward,
+          receivedAt: item.receivedAt,
+          deadline: f.dueAt,
+          status: item.status,
+          answeredAt: item.answeredAt,
+          rating: item.rating,
+        };
+      }
+    },
+  };
 }
 
 // ---- Overdue alerts: the queue, the ledger, the mailer, the recipients ----

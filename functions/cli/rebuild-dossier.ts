@@ -46,7 +46,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { eventKey, foldEvents, paymentKey, recordHash, stepKey, type DossierState } from '../core/dossier';
 import { effectiveDueAt } from '../core/overdue';
-import type { OfferedRecord, StoredDossier } from '../core/ports';
+import type { AlertMark, OfferedRecord, StoredDossier } from '../core/ports';
 import { parseCompact, vnDate } from '../core/time';
 import { dossierKey, type ProgressStep } from '../core/types';
 import { DynamoDossierStore } from '../adapters/dynamodb-store';
@@ -372,7 +372,11 @@ export async function rebuildDossier(opts: RebuildOptions): Promise<RebuildResul
   for (const line of formatDiff(result.diff)) log(line);
   const marks = stored.dossier?.alerts;
   if (marks?.overdue || marks?.soon) {
-    const shown = (['overdue', 'soon'] as const).flatMap((l) => (marks[l] ? [`${l} (due ${marks[l]!.dueAt}, at ${marks[l]!.at})`] : []));
+    const shown = (['overdue', 'soon'] as const).flatMap((l) =>
+      marks[l]
+        ? [`${l} (due ${marks[l]!.dueAt}, at ${marks[l]!.at}${marks[l]!.pending ? `, pending in run ${marks[l]!.runId}` : ''})`]
+        : [],
+    );
     log(`alert marks kept: ${shown.join(', ')}`);
   }
 
@@ -401,7 +405,12 @@ export async function rebuildDossier(opts: RebuildOptions): Promise<RebuildResul
   let current = stored;
   for (let attempt = 0; attempt < RESET_ATTEMPTS && !reset; attempt++) {
     if (attempt > 0) current = await readStored(store, key);
-    reset = await store.resetDossierItem(key, rebuilt!.code, current.dossier?.alerts ?? { overdue: null, soon: null });
+    reset = await store.resetDossierItem(
+      key,
+      rebuilt!.code,
+      current.dossier?.alerts ?? { overdue: null, soon: null },
+      current.dossier?.feedback ?? [],
+    );
   }
   if (!reset) throw new Error(`the alert marks of ${key} kept changing during the rebuild: run it again`);
   result.written = true;
@@ -425,11 +434,14 @@ export async function rebuildDossier(opts: RebuildOptions): Promise<RebuildResul
 
   // An open dossier alerted for its current due date goes back where the scan would park it at
   // its next run: overdue where only the daily digest reads it, due soon where it waits to be overdue.
+  // A pending mark stays where the scan reads it: its run parks it, or a later scan settles or
+  // takes over the claim (see `core/scan.ts`).
   let back = await readStored(store, key);
   const record = back.dossier?.record;
   const alerts = back.dossier?.alerts;
   const dueAt = back.dossier?.dueAt;
-  const parked = alerts?.overdue?.dueAt === dueAt ? 'overdue' : alerts?.soon?.dueAt === dueAt ? 'soon' : null;
+  const settledAt = (mark: AlertMark | null | undefined) => mark?.dueAt === dueAt && !mark?.pending;
+  const parked = settledAt(alerts?.overdue) ? 'overdue' : settledAt(alerts?.soon) ? 'soon' : null;
   if (record && dueAt && parked && OPEN_STATUSES.has(record.status)) {
     await store.keepAsAlerted(key, record.version, parked);
     back = await readStored(store, key);

@@ -230,7 +230,7 @@ function networkCode(error: unknown): string | null {
 }
 
 /** The API's own error message (`{"error":{"message"}}`), else the start of the body. */
-function errorMessage(body: string): string {
+export function errorMessage(body: string): string {
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown }; message?: unknown };
     const message = parsed.error?.message ?? parsed.message;
@@ -241,6 +241,45 @@ function errorMessage(body: string): string {
   }
   const text = body.trim().replace(/\s+/g, ' ');
   return text.length > 500 ? `${text.slice(0, 500)}…` : text || '(empty body)';
+}
+
+/**
+ * GETs `url` with the command's token; the body on a 2xx, else null after saying why on stderr
+ * (in both languages: the stack is not running, a timeout, the API's own error message).
+ */
+export async function fetchApi(url: string, command: Pick<ReportCommand, 'api' | 'token'>, io: CliIo): Promise<string | null> {
+  let response: Response;
+  try {
+    response = await io.fetch(url, {
+      headers: { authorization: `Bearer ${command.token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const code = networkCode(error);
+    if (code === 'ECONNREFUSED') {
+      io.stderr(
+        `Lỗi: không kết nối được tới ${command.api} (ECONNREFUSED). Hãy chạy hệ thống cục bộ bằng \`npm start\`, hoặc chỉ định --api URL.\n` +
+          `Error: cannot connect to ${command.api} (connection refused). Start the local stack with \`npm start\`, or pass --api URL.\n`,
+      );
+    } else if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      io.stderr(
+        `Lỗi: ${command.api} không trả lời sau ${REQUEST_TIMEOUT_MS / 1000} giây.\n` +
+          `Error: ${command.api} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.\n`,
+      );
+    } else {
+      const detail = `${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ''}`;
+      io.stderr(`Lỗi: không gọi được ${url}: ${detail}\nError: request to ${url} failed: ${detail}\n`);
+    }
+    return null;
+  }
+
+  const body = await response.text();
+  if (!response.ok) {
+    const hint = response.status === 401 || response.status === 403 ? '\nKiểm tra ADMIN_TOKEN / Check ADMIN_TOKEN.' : '';
+    io.stderr(`Lỗi / Error: HTTP ${response.status} ${response.statusText}: ${errorMessage(body)}${hint}\n`);
+    return null;
+  }
+  return body;
 }
 
 /** Enough of the shape to render without crashing on something that is not the report. */
@@ -278,38 +317,8 @@ export async function main(
   }
   const { command } = parsed;
   const url = reportUrl(command);
-
-  let response: Response;
-  try {
-    response = await io.fetch(url, {
-      headers: { authorization: `Bearer ${command.token}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    const code = networkCode(error);
-    if (code === 'ECONNREFUSED') {
-      io.stderr(
-        `Lỗi: không kết nối được tới ${command.api} (ECONNREFUSED). Hãy chạy hệ thống cục bộ bằng \`npm start\`, hoặc chỉ định --api URL.\n` +
-          `Error: cannot connect to ${command.api} (connection refused). Start the local stack with \`npm start\`, or pass --api URL.\n`,
-      );
-    } else if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      io.stderr(
-        `Lỗi: ${command.api} không trả lời sau ${REQUEST_TIMEOUT_MS / 1000} giây.\n` +
-          `Error: ${command.api} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.\n`,
-      );
-    } else {
-      const detail = `${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ''}`;
-      io.stderr(`Lỗi: không gọi được ${url}: ${detail}\nError: request to ${url} failed: ${detail}\n`);
-    }
-    return 1;
-  }
-
-  const body = await response.text();
-  if (!response.ok) {
-    const hint = response.status === 401 || response.status === 403 ? '\nKiểm tra ADMIN_TOKEN / Check ADMIN_TOKEN.' : '';
-    io.stderr(`Lỗi / Error: HTTP ${response.status} ${response.statusText}: ${errorMessage(body)}${hint}\n`);
-    return 1;
-  }
+  const body = await fetchApi(url, command, io);
+  if (body === null) return 1;
 
   let report: unknown;
   try {

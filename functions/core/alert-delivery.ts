@@ -7,27 +7,34 @@
  * - an email slot (`<level>#<recipient>`) already settled in the ledger is never sent again;
  * - before sending, the slot is leased to this invocation until its deadline, so two concurrent
  *   batches of the same run cannot both send it; a failed send gives the lease back at once;
- * - the slot is settled only after SES accepted the email. A crash between SES's answer and that
- *   write is the one window in which a retry could send the email a second time.
+ * - the slot is settled only after SES accepted the email. A crash (or a failed ledger write)
+ *   between SES's answer and that write is the one window in which a retry could send the email
+ *   a second time. SES takes no idempotency key, so it is bounded instead: each lease counts a
+ *   try, a definite send failure gives its lease (and try) back, and a slot whose
+ *   `MAX_SEND_TRIES` (2) tries all ended without a word is settled `unconfirmed` and never sent
+ *   again: at most one repeat, and only in that window.
  * A transient failure (SES down, throttled) throws `DeliveryError`: the caller reports the run's
  * messages as failed, SQS delivers them again, and the settled slots keep served recipients from a
  * second copy. A refusal for good (unverified address) is settled as `refused` and logged: retrying
  * cannot help, and it must not hold the other recipients' emails back.
  */
-import { alertEmail } from './alert-email';
-import { MailRefusedError, type AlertLedger, type AlertMailer } from './ports';
-import { groupAlerts, type Recipients } from './recipients';
+import { groupEmail } from './alert-email';
+import { MAX_SEND_TRIES, MailRefusedError, type AlertLedger, type AlertMailer } from './ports';
+import { groupAlerts, groupFeedbackAlerts, type Recipients } from './recipients';
 import { toVnIso } from './time';
 
 /** A transient failure: some emails of the run could not be sent now; retry later. */
 export class DeliveryError extends Error {
   /** Emails of the run this attempt did send (and settled) before giving up. */
   readonly sent: number;
+  /** Slots this attempt settled as `unconfirmed` before giving up. */
+  readonly unconfirmed: string[];
 
-  constructor(message: string, options?: { cause?: unknown; sent?: number }) {
+  constructor(message: string, options?: { cause?: unknown; sent?: number; unconfirmed?: string[] }) {
     super(message, options);
     this.name = 'DeliveryError';
     this.sent = options?.sent ?? 0;
+    this.unconfirmed = options?.unconfirmed ?? [];
   }
 }
 
@@ -54,7 +61,15 @@ export interface DeliveryDeps {
 export type DeliveryOutcome =
   | { state: 'waiting'; received: number; expected: number }
   | { state: 'unknown-run' }
-  | { state: 'delivered'; sent: number; refused: number; busy: number; missing: number };
+  | {
+      state: 'delivered';
+      sent: number;
+      refused: number;
+      busy: number;
+      missing: number;
+      /** Slots (`<level>#<recipient>`) given up as `unconfirmed`: the IT staff should ask whether the email arrived. */
+      unconfirmed: string[];
+    };
 
 /**
  * Delivers run `runId` if it is complete (or `force`d: then whatever the ledger holds). Throws
@@ -64,26 +79,39 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
   const { ledger, mailer } = deps;
   const run = await ledger.loadRun(runId);
   if (!run.manifest) return { state: 'unknown-run' };
-  const expected = run.manifest.counts.overdue + run.manifest.counts.soon;
-  const received = run.alerts.length;
+  const expected = run.manifest.counts.overdue + run.manifest.counts.soon + (run.manifest.counts.feedback ?? 0);
+  const received = run.alerts.length + (run.feedback?.length ?? 0);
   // The batch carrying the run's last message finds it complete and sends.
   if (received < expected && !force) return { state: 'waiting', received, expected };
 
   let sent = 0;
   let refused = 0;
   let busy = 0;
+  const unconfirmed: string[] = [];
   let failure: unknown = null;
-  for (const group of groupAlerts(run.alerts, deps.recipients)) {
+  for (const group of [...groupAlerts(run.alerts, deps.recipients), ...groupFeedbackAlerts(run.feedback ?? [], deps.recipients)]) {
     if (run.settled.has(group.slot)) continue;
     if (deps.breaker.open) {
       failure ??= new Error('an earlier email of this batch failed');
       continue;
     }
-    if (!(await ledger.claimSlot(runId, group.slot, deps.owner, deps.deadline))) {
+    const claim = await ledger.claimSlot(runId, group.slot, deps.owner, deps.deadline);
+    if (claim === 'busy') {
       busy++; // another invocation is sending it right now; it settles it or fails its own batch
       continue;
     }
-    const email = alertEmail(group.level, group.alerts);
+    if (claim === 'exhausted') {
+      const settled = await ledger.settleSlot(runId, group.slot, {
+        outcome: 'unconfirmed',
+        at: toVnIso(deps.now()),
+        messageId: null,
+        dossiers: group.alerts.length,
+        reason: `${MAX_SEND_TRIES} tries ended without a word (each may have been sent); not sent again`,
+      });
+      if (settled) unconfirmed.push(group.slot);
+      continue;
+    }
+    const email = groupEmail(group);
     let messageId: string;
     try {
       ({ messageId } = await mailer.send({ to: group.recipient, ...email }));
@@ -110,7 +138,11 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
     sent++;
   }
   if (failure)
-    throw new DeliveryError(`run ${runId}: some emails could not be sent (${(failure as Error).message})`, { cause: failure, sent });
+    throw new DeliveryError(`run ${runId}: some emails could not be sent (${(failure as Error).message})`, {
+      cause: failure,
+      sent,
+      unconfirmed,
+    });
   if (busy === 0 && !run.closed) await ledger.closeRun(runId, toVnIso(deps.now()));
-  return { state: 'delivered', sent, refused, busy, missing: Math.max(0, expected - received) };
+  return { state: 'delivered', sent, refused, busy, missing: Math.max(0, expected - received), unconfirmed };
 }

@@ -7,11 +7,12 @@
  * free-text field is scrubbed once more, because a desk officer may have typed a phone number into
  * a procedure or unit name.
  */
+import type { FeedbackSource } from './feedback';
 import { scrubIdentifiers } from './mask';
 
 export { scrubIdentifiers };
 import type { AlertLevel } from './ports';
-import { byDueDate } from './recipients';
+import { byDeadline, byDueDate, type AlertGroup, type FeedbackGroup } from './recipients';
 import { instantMs, toVnIso } from './time';
 
 /** A dossier line of an alert or digest email. */
@@ -22,6 +23,30 @@ export interface AlertLine {
   dueAt: string;
   workingDaysOverdue: number;
   unit: string | null; // DonViXuLy
+}
+
+/** A dossier line of the digest's "at risk" section: the forecast's figures (working hours). */
+export interface RiskLine extends AlertLine {
+  spentWorkingHours: number;
+  leftWorkingHours: number;
+  p90WorkingHours: number | null;
+}
+
+/** The digest's section title for dossiers at risk of finishing late. */
+export const AT_RISK_TITLE = 'Hồ sơ có nguy cơ trễ hạn';
+
+/**
+ * A feedback item line of an alert or digest email (CONTRACT 6, last paragraph): identifiers and
+ * dates only, never the citizen's words or data (the type has no field for them).
+ */
+export interface FeedbackLine {
+  id: string; // MaPhanAnh
+  source: FeedbackSource; // NguonTiepNhan
+  ward: string; // MaDonVi
+  receivedAt: string;
+  dueAt: string;
+  workingDaysOverdue: number;
+  dossierCode: string | null; // MaHoSo
 }
 
 /** An email's content. */
@@ -151,9 +176,20 @@ function countBy(lines: readonly ShownLine[], key: (l: ShownLine) => string): [s
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'vi'));
 }
 
-/** The daily digest: every overdue open dossier at `nowIso`, counted by field and by processing unit. */
-export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailContent {
+/**
+ * The daily digest: every overdue open dossier at `nowIso`, counted by field and by processing
+ * unit; with `atRisk` (the forecast), a section "Hồ sơ có nguy cơ trễ hạn" listing those not yet
+ * overdue that the ward's history says will likely finish late; then every feedback item open past
+ * its deadline (its own section, none: said so).
+ */
+export function digestEmail(
+  nowIso: string,
+  lines: readonly AlertLine[],
+  sections: { feedback?: readonly FeedbackLine[]; atRisk?: readonly RiskLine[] } = {},
+): EmailContent {
+  const { feedback = [], atRisk } = sections;
   const subject = `${SUBJECT_PREFIX} Báo cáo hồ sơ quá hạn ngày ${formatVnDate(nowIso)}`;
+  const fb = feedbackSection(nowIso, feedback);
   const items = [...lines].sort(byDueDate).map(shown);
   const asOf = formatVnDateTime(nowIso);
   const byField = countBy(items, (l) => l.field);
@@ -162,6 +198,7 @@ export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailC
     items.length === 0
       ? `Đến ${asOf}, không có hồ sơ nào quá hạn trả kết quả.`
       : `Đến ${asOf}, có ${items.length} hồ sơ đang giải quyết đã quá hạn trả kết quả.`;
+  const risky = atRisk ? riskSection(atRisk) : null;
 
   const text = [
     'Kính gửi lãnh đạo UBND phường,',
@@ -184,6 +221,9 @@ export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailC
           '',
           `Với mỗi hồ sơ quá hạn, cơ quan cần gửi người nộp hồ sơ "${APOLOGY_LETTER}" (lãnh đạo ký, nêu rõ lý do và ngày hẹn trả mới).`,
         ]),
+    ...(risky ? ['', `${AT_RISK_TITLE}:`, ...risky.text] : []),
+    '',
+    ...fb.text,
     '',
     FOOTER,
     '',
@@ -216,8 +256,187 @@ export function digestEmail(nowIso: string, lines: readonly AlertLine[]): EmailC
     '<p>Kính gửi lãnh đạo UBND phường,</p>',
     `<p>${escapeHtml(summary)}</p>`,
     ...(items.length === 0 ? [] : [countTable('Theo lĩnh vực', byField), countTable('Theo đơn vị xử lý', byUnit), list]),
+    ...(risky ? [risky.html] : []),
+    fb.html,
   ]);
   return { subject, text, html };
+}
+
+/** Working hours with one decimal and a comma ("12,5"). */
+function hours(h: number | null): string {
+  return h === null ? '—' : h.toFixed(1).replace('.', ',');
+}
+
+/** The digest's "at risk" section, as text lines and HTML. */
+function riskSection(lines: readonly RiskLine[]): { text: string[]; html: string } {
+  const items = [...lines]
+    .sort(byDueDate)
+    .map((l) => ({ ...shown(l), spent: hours(l.spentWorkingHours), left: hours(l.leftWorkingHours), p90: hours(l.p90WorkingHours) }));
+  const intro =
+    items.length === 0
+      ? 'Không có hồ sơ nào có nguy cơ trễ hạn.'
+      : `${items.length} hồ sơ chưa quá hạn nhưng có nguy cơ trễ hạn: 90% hồ sơ cùng thủ tục (hoặc lĩnh vực) của phường, ` +
+        'còn mở sau chừng ấy giờ làm việc, cần nhiều giờ hơn số giờ còn lại. Đề nghị ưu tiên giải quyết.';
+  const text = [
+    intro,
+    ...items.map(
+      (d, i) =>
+        `${i + 1}. ${d.code} | ${d.procedure} | ${d.field} | hạn trả ${d.due} | đã dùng ${d.spent} giờ, còn ${d.left} giờ làm việc, P90 ${d.p90} giờ | ${d.unit}`,
+    ),
+  ];
+  const head = ['STT', 'Mã hồ sơ', 'Thủ tục', 'Lĩnh vực', 'Hạn trả kết quả', 'Đã dùng (giờ)', 'Còn lại (giờ)', 'P90 (giờ)', 'Đơn vị xử lý'];
+  const html = [
+    `<h3 style="margin:16px 0 4px">${escapeHtml(AT_RISK_TITLE)}</h3>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    ...(items.length === 0
+      ? []
+      : [
+          '<table cellpadding="4" style="border-collapse:collapse">',
+          `<tr>${head.map((h) => `<th style="border:1px solid #ccc;text-align:left">${escapeHtml(h)}</th>`).join('')}</tr>`,
+          ...items.map((d, i) => {
+            const cells = [String(i + 1), d.code, d.procedure, d.field, d.due, d.spent, d.left, d.p90, d.unit];
+            return `<tr>${cells.map((c) => `<td style="border:1px solid #ccc">${escapeHtml(c)}</td>`).join('')}</tr>`;
+          }),
+          '</table>',
+        ]),
+  ].join('\n');
+  return { text, html };
+}
+
+// ---- Feedback (phản ánh, kiến nghị): the overdue alert and the digest's section ----
+
+const SOURCE_NAMES: Record<FeedbackSource, string> = {
+  '1022': 'Tổng đài 1022',
+  DVCQG: 'Cổng Dịch vụ công quốc gia (PAKN)',
+};
+
+/** A feedback line as shown: dates formatted, the source named. MaPhanAnh and MaHoSo are identifiers, shown as sent. */
+interface ShownFeedback {
+  id: string;
+  source: string;
+  ward: string;
+  received: string;
+  due: string;
+  days: number;
+  dossier: string | null;
+}
+
+function shownFeedback(line: FeedbackLine): ShownFeedback {
+  return {
+    id: line.id,
+    source: SOURCE_NAMES[line.source] ?? line.source,
+    ward: line.ward,
+    received: formatVnDateTime(line.receivedAt),
+    due: formatVnDateTime(line.dueAt),
+    days: line.workingDaysOverdue,
+    dossier: line.dossierCode,
+  };
+}
+
+const FEEDBACK_ASK =
+  'Đề nghị chỉ đạo xử lý, trả lời người phản ánh ngay và cập nhật kết quả trên hệ thống đã chuyển đến ' +
+  '(Tổng đài 1022 hoặc Cổng Dịch vụ công quốc gia).';
+
+/** The subject of a feedback alert email: `[Một cửa] <n> phản ánh, kiến nghị quá hạn`. */
+export function feedbackAlertSubject(count: number): string {
+  return `${SUBJECT_PREFIX} ${count} phản ánh, kiến nghị quá hạn`;
+}
+
+/** The text lines of one feedback item (numbered `n`). */
+function feedbackText(d: ShownFeedback, n: number): string[] {
+  return [
+    `${n}. Mã phản ánh: ${d.id}`,
+    `   Nguồn tiếp nhận: ${d.source}`,
+    `   Đơn vị xử lý: ${d.ward}`,
+    `   Ngày tiếp nhận: ${d.received}`,
+    `   Hạn xử lý: ${d.due}`,
+    `   Tình trạng: ${overdueStatus(d.days)}`,
+    ...(d.dossier ? [`   Hồ sơ liên quan: ${d.dossier}`] : []),
+  ];
+}
+
+/** The HTML of one feedback item (numbered `n`). */
+function feedbackHtml(d: ShownFeedback, n: number): string {
+  return [
+    `<p style="margin:0 0 4px"><strong>${n}. Mã phản ánh: ${escapeHtml(d.id)}</strong></p>`,
+    '<ul style="margin:0 0 12px;padding-left:20px">',
+    `<li>Nguồn tiếp nhận: ${escapeHtml(d.source)}</li>`,
+    `<li>Đơn vị xử lý: ${escapeHtml(d.ward)}</li>`,
+    `<li>Ngày tiếp nhận: ${escapeHtml(d.received)}</li>`,
+    `<li>Hạn xử lý: ${escapeHtml(d.due)}</li>`,
+    `<li>Tình trạng: <strong style="color:#b00020">${escapeHtml(overdueStatus(d.days))}</strong></li>`,
+    ...(d.dossier ? [`<li>Hồ sơ liên quan: ${escapeHtml(d.dossier)}</li>`] : []),
+    '</ul>',
+  ].join('\n');
+}
+
+/** The email of one recipient of a feedback scan run, listing its items (longest overdue first). */
+export function feedbackAlertEmail(lines: readonly FeedbackLine[]): EmailContent {
+  const items = [...lines].sort(byDeadline).map(shownFeedback);
+  const subject = feedbackAlertSubject(items.length);
+  const intro = `Hệ thống Một cửa ghi nhận ${items.length} phản ánh, kiến nghị của người dân, doanh nghiệp đã quá hạn xử lý mà chưa được trả lời.`;
+  const text = [
+    'Kính gửi lãnh đạo UBND phường,',
+    '',
+    intro,
+    FEEDBACK_ASK,
+    '',
+    ...items.flatMap((d, i) => [...feedbackText(d, i + 1), '']),
+    FOOTER,
+    '',
+  ].join('\n');
+  const html = page(subject, [
+    '<p>Kính gửi lãnh đạo UBND phường,</p>',
+    `<p>${escapeHtml(intro)}<br>${escapeHtml(FEEDBACK_ASK)}</p>`,
+    items.map((d, i) => feedbackHtml(d, i + 1)).join('\n'),
+  ]);
+  return { subject, text, html };
+}
+
+/** The digest's section on feedback items open past their deadline at `nowIso`. */
+function feedbackSection(nowIso: string, lines: readonly FeedbackLine[]): { text: string[]; html: string } {
+  const items = [...lines].sort(byDeadline).map(shownFeedback);
+  const asOf = formatVnDateTime(nowIso);
+  const title = 'Phản ánh, kiến nghị quá hạn';
+  if (items.length === 0) {
+    const none = `Đến ${asOf}, không có phản ánh, kiến nghị nào quá hạn xử lý.`;
+    return { text: [`${title}:`, none], html: `<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>\n<p>${escapeHtml(none)}</p>` };
+  }
+  const summary = `Đến ${asOf}, có ${items.length} phản ánh, kiến nghị đang xử lý đã quá hạn. ${FEEDBACK_ASK}`;
+  const head = ['STT', 'Mã phản ánh', 'Nguồn tiếp nhận', 'Đơn vị xử lý', 'Ngày tiếp nhận', 'Hạn xử lý', 'Quá hạn', 'Hồ sơ liên quan'];
+  const rows = items.map((d, i) => [
+    String(i + 1),
+    d.id,
+    d.source,
+    d.ward,
+    d.received,
+    d.due,
+    `${Math.max(1, d.days)} ngày làm việc`,
+    d.dossier ?? '',
+  ]);
+  return {
+    text: [
+      `${title}:`,
+      summary,
+      ...items.map(
+        (d, i) =>
+          `${i + 1}. ${d.id} | ${d.source} | ${d.ward} | tiếp nhận ${d.received} | hạn ${d.due} | ${overdueStatus(d.days)}${d.dossier ? ` | hồ sơ ${d.dossier}` : ''}`,
+      ),
+    ],
+    html: [
+      `<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>`,
+      `<p>${escapeHtml(summary)}</p>`,
+      '<table cellpadding="4" style="border-collapse:collapse">',
+      `<tr>${head.map((h) => `<th style="border:1px solid #ccc;text-align:left">${escapeHtml(h)}</th>`).join('')}</tr>`,
+      ...rows.map((cells) => `<tr>${cells.map((c) => `<td style="border:1px solid #ccc">${escapeHtml(c)}</td>`).join('')}</tr>`),
+      '</table>',
+    ].join('\n'),
+  };
+}
+
+/** The email of one group of a run: a dossier alert at its level, or a feedback alert. */
+export function groupEmail(group: AlertGroup | FeedbackGroup): EmailContent {
+  return group.level === 'feedback' ? feedbackAlertEmail(group.alerts) : alertEmail(group.level, group.alerts);
 }
 
 /** A whole HTML document: UTF-8 declared, the footer last. */

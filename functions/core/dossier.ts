@@ -30,7 +30,7 @@ export type DossierEvent =
   | { kind: 'postal'; event: PostalEvent };
 
 /** JSON with object keys sorted at every depth, so equal records give equal text. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.keys(value)

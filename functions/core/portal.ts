@@ -25,12 +25,23 @@
  * | DanhSachHoSoBoSung         | supplements (NgayYeuCauBoSung requestedAt, NgayBoSung suppliedAt, NgayHenTraTruoc previousDueAt, NgayHenTraMoi newDueAt) |
  * | DuocThanhToanTrucTuyen     | onlinePayable                |
  * | HoSoCoThanhPhanSoHoa       | digitised                    |
+ * | TaiLieuNop                 | documents: derived flags only (see below) |
+ * | TaiLieuNop[].DuocSoHoa 1   | documents.digitised (some component digitised) |
+ * | TaiLieuNop[].DuocTaiSuDung 1, 2 | documents.reused (some component reused from digitised data) |
+ * | TaiLieuNop[].DuocLayTuKhoDMQG 1 | documents.fromDataStore (some component taken from the citizen's data store) |
+ * | DanhSachGiayToKetQua       | resultFile: some `DuongDanTepTinKetQua` not empty |
+ * | TaiKhoanDuocXacThucVoiVNeID | vneidVerified                |
  * | LoaiDoiTuong / GhiChu      | subjectType / note           |
  * | NguoiXuLy / ChucDanh       | step actor / actorTitle      |
  * | ThoiDiemXuLy               | step at (ISO), atRaw (as sent) |
  * | PhongBanXuLy / NoiDungXuLy | step department / content    |
  * | TrangThai                  | step status                  |
  * | NgayBatDau / NgayKetThucTheoQuyDinh | step startedAt / dueAt |
+ *
+ * The Decision 766 fields (`TaiLieuNop`, `DanhSachGiayToKetQua`, `TaiKhoanDuocXacThucVoiVNeID`) are
+ * validated item by item, but the state keeps only the flags the scorecard counts (CONTRACT 7): a
+ * dossier item stays small, and the raw log keeps the lists as sent. A record without them leaves
+ * the three keys out altogether (not null), so its hash, and so duplicate detection, is unchanged.
  */
 // zod/mini rather than zod: the same validator core without the method-chaining classes. Measured
 // with esbuild (minified, cjs), this file bundles to about 30 KB; with `import * as z from 'zod'`
@@ -38,7 +49,7 @@
 import * as z from 'zod/mini';
 import { dossierCodeProblem } from './identifiers';
 import { parseCompact } from './time';
-import type { Channel, DossierRecord, Fee, ProgressStep, Status, Supplement } from './types';
+import type { Channel, DocumentFlags, DossierRecord, Fee, ProgressStep, Status, Supplement } from './types';
 import { ValidationError } from './validation';
 
 export { ValidationError };
@@ -212,6 +223,72 @@ const supplement = then(
   }),
 );
 
+const TAI_SU_DUNG = 'a reuse code 0, 1 or 2';
+
+// One submitted component (TaiLieuNop[i]): which flags it carries. Further DVCQG keys pass.
+const component = then(
+  z.looseObject(
+    {
+      MaThanhPhanHoSo: codeText(false),
+      DuocSoHoa: flag,
+      DuocTaiSuDung: intCode([0, 1, 2], TAI_SU_DUNG, true),
+      DuocLayTuKhoDMQG: flag,
+    },
+    { error: expected('a submitted component object') },
+  ),
+  (c) => ({
+    digitised: c.DuocSoHoa === true,
+    reused: c.DuocTaiSuDung === 1 || c.DuocTaiSuDung === 2,
+    fromDataStore: c.DuocLayTuKhoDMQG === true,
+  }),
+);
+
+// One result document (DanhSachGiayToKetQua[i]): an electronic result when its file path is given.
+const resultDocument = then(
+  z.looseObject({ MaGiayToKetQua: codeText(false), DuongDanTepTinKetQua: optionalText }, { error: expected('a result document object') }),
+  (r) => r.DuongDanTepTinKetQua !== null,
+);
+
+/** The derived flags of TaiLieuNop, or undefined when the portal did not send the list. */
+function documentFlags(
+  components: { digitised: boolean; reused: boolean; fromDataStore: boolean }[] | undefined,
+): DocumentFlags | undefined {
+  if (components === undefined) return undefined;
+  return {
+    digitised: components.some((c) => c.digitised),
+    reused: components.some((c) => c.reused),
+    fromDataStore: components.some((c) => c.fromDataStore),
+  };
+}
+
+/** The Decision 766 keys of the record: only those the portal sent. */
+function decision766Fields(
+  components: Parameters<typeof documentFlags>[0],
+  results: boolean[] | undefined,
+  vneid: boolean | null,
+): Pick<DossierRecord, 'documents' | 'resultFile' | 'vneidVerified'> {
+  const documents = documentFlags(components);
+  return {
+    ...(documents ? { documents } : {}),
+    ...(results ? { resultFile: results.some(Boolean) } : {}),
+    ...(vneid === null ? {} : { vneidVerified: vneid }),
+  };
+}
+
+/** A list that may be left out: undefined when absent or null (not the empty list `list` gives). */
+const optionalList = <T extends z.ZodMiniType>(item: T) =>
+  then(
+    z.nullish(
+      z.pipe(
+        z
+          .array(z.unknown(), { error: expected('a list') })
+          .check(z.maxLength(MAX_LIST_ITEMS, { error: `expected at most ${MAX_LIST_ITEMS} items` })),
+        z.array(item),
+      ),
+    ),
+    (v) => v ?? undefined,
+  );
+
 const dossierRecord = then(
   z.looseObject(
     {
@@ -239,6 +316,9 @@ const dossierRecord = then(
       DanhSachHoSoBoSung: list(supplement),
       DuocThanhToanTrucTuyen: flag,
       HoSoCoThanhPhanSoHoa: flag,
+      TaiLieuNop: optionalList(component),
+      DanhSachGiayToKetQua: optionalList(resultDocument),
+      TaiKhoanDuocXacThucVoiVNeID: flag,
       LoaiDoiTuong: codeText(false),
       GhiChu: optionalText,
     },
@@ -270,6 +350,8 @@ const dossierRecord = then(
     digitised: r.HoSoCoThanhPhanSoHoa,
     subjectType: r.LoaiDoiTuong,
     note: r.GhiChu,
+    // Left out when not sent: see the header.
+    ...decision766Fields(r.TaiLieuNop, r.DanhSachGiayToKetQua, r.TaiKhoanDuocXacThucVoiVNeID),
   }),
 );
 

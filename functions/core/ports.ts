@@ -2,11 +2,12 @@
  * The ports the handlers talk to. Adapters in `functions/adapters/` implement them (DynamoDB, SQS,
  * SES); the core and the handlers know only these shapes.
  */
-import type { DossierRecord, Outcome, Payment, PostalEvent, ProgressStep } from './types';
+import type { FeedbackItem, FeedbackSource } from './feedback';
+import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from './types';
 
 /** A message as it arrived, kept before anything is derived from it. */
 export interface RawMessage {
-  /** `portal`, `paygov`, `vnpay`, `postal`. */
+  /** `portal`, `paygov`, `vnpay`, `postal`, `feedback`. */
   source: string;
   /** Unique id of this delivery (the HTTP request id). */
   deliveryId: string;
@@ -17,10 +18,20 @@ export interface RawMessage {
   headers: Record<string, string>;
 }
 
-/** What the alert scan wrote on a dossier, per level, for the due date it was alerted at. */
+/**
+ * What the alert scan wrote on a dossier, per level, for the due date it was alerted at. A mark is
+ * `pending` from the claim until its run is committed to the alert ledger and the dossier parked
+ * (see `core/scan.ts`); marks written before crash recovery existed have no `runId` and are settled.
+ */
 export interface AlertMark {
   dueAt: string;
-  at: string; // when the alert was queued
+  at: string; // the scan's clock when the dossier was claimed (the read view's `alertedAt`)
+  /** The scan run that claimed it. */
+  runId?: string;
+  /** When it was claimed (wall clock, ISO): how long its run may still be alive. */
+  claimedAt?: string;
+  /** Claimed; the run may not have reached the ledger yet. Absent once settled. */
+  pending?: boolean;
 }
 
 /** A dossier as the store holds it: the newest portal record plus everything attached to it. */
@@ -34,6 +45,18 @@ export interface StoredDossier {
   payments: Payment[];
   postal: PostalEvent[];
   alerts: { overdue: AlertMark | null; soon: AlertMark | null };
+  /** The feedback items whose newest version names this dossier (`MaHoSo`); absent: none known. */
+  feedback?: FeedbackLink[];
+}
+
+/** A feedback item naming a dossier, as the dossier keeps it (the scorecard's MDHL.3 reads it). */
+export interface FeedbackLink {
+  /** MaPhanAnh. */
+  id: string;
+  /** The item's ward (MaDonVi). */
+  ward: string;
+  /** NgayCapNhat of the item's version that named the dossier: a link only yields to a newer one. */
+  version: string;
 }
 
 /** A portal record offered to the store together with its raw JSON (kept in its history). */
@@ -67,9 +90,9 @@ export interface DossierStore {
    */
   listDueBy(until: string, soonUntil?: string): AsyncIterable<StoredDossier>;
   /**
-   * Marks the dossier alerted at `level` for `mark.dueAt`, provided its record is still at
-   * `version`; false when it already was marked for that due date or the record changed since.
-   * The mark also parks the dossier out of the pending part of the due index (see `keepAsAlerted`).
+   * Claims the dossier at `level` for `mark.dueAt` (a pending mark), provided its record is still
+   * at `version`; false when it already was marked for that due date or the record changed since.
+   * The dossier stays where the scan read it until `parkAlerted`.
    */
   markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean>;
   /** Takes a dossier whose alerts are all sent out of the due index (the scan's clean-up). */
@@ -101,6 +124,9 @@ export class StoreRefusedError extends Error {
 /** The two alert levels of CONTRACT 6. */
 export type AlertLevel = 'overdue' | 'soon';
 
+/** What a run alerts about: dossiers at a level, or feedback items overdue (CONTRACT 6, last paragraph). */
+export type RunLevel = AlertLevel | 'feedback';
+
 /** One dossier newly flagged by a scan run: everything its alert email needs, nothing about the applicant. */
 export interface DueAlert {
   runId: string;
@@ -116,9 +142,32 @@ export interface DueAlert {
   receivedAt: string;
 }
 
-/** A message of the alert queue: one flagged dossier, or a nudge to deliver a run's emails. */
+/** One feedback item newly flagged overdue by a scan run: what its email lists, none of the citizen's words or data. */
+export interface FeedbackAlert {
+  runId: string;
+  level: 'feedback';
+  id: string; // MaPhanAnh
+  source: FeedbackSource; // NguonTiepNhan
+  ward: string; // MaDonVi
+  receivedAt: string;
+  dueAt: string;
+  /** Working days past the deadline at the scan's clock. */
+  workingDaysOverdue: number;
+  dossierCode: string | null; // MaHoSo
+}
+
+/** An alert of a run: a dossier's or a feedback item's (told apart by `level`). */
+export type RunAlert = DueAlert | FeedbackAlert;
+
+/** The ledger's name of an alert within its run: one per (level, dossier key or MaPhanAnh). */
+export function alertIdentity(alert: RunAlert): string {
+  return alert.level === 'feedback' ? `feedback#${alert.id}` : `${alert.level}#${dossierKey(alert.code)}`;
+}
+
+/** A message of the alert queue: one flagged dossier or feedback item, or a nudge to deliver a run's emails. */
 export type AlertQueueMessage =
   | { kind: 'alert'; alert: DueAlert }
+  | { kind: 'feedback'; alert: FeedbackAlert }
   /** `force`: deliver what the ledger holds even if some of the run's alerts never arrived. */
   | { kind: 'flush'; runId: string; force: boolean };
 
@@ -135,23 +184,35 @@ export interface RunManifest {
   clock: string;
   /** When the run really started (wall clock, ISO): the scan's sweep ages open runs by it. */
   startedAt: string;
-  counts: Record<AlertLevel, number>;
+  /** Alerts queued per level; `feedback` only in runs of the feedback scan. */
+  counts: Record<AlertLevel, number> & { feedback?: number };
 }
 
 /** A run as the ledger holds it. */
 export interface AlertRunState {
   manifest: RunManifest | null;
-  /** The alert messages received so far (one per dossier and level). */
+  /** The dossier alert messages received so far (one per dossier and level). */
   alerts: DueAlert[];
+  /** The feedback alert messages received so far (one per item); absent: none. */
+  feedback?: FeedbackAlert[];
   /** Email slots (`<level>#<recipient>`) already settled: accepted by SES, or refused for good. */
   settled: Set<string>;
   /** Every email of the run is settled. */
   closed: boolean;
 }
 
-/** How one email slot ended. */
+/** The answer of `AlertLedger.claimSlot`. */
+export type SlotClaim = 'claimed' | 'busy' | 'exhausted';
+
+/** Leases of one email slot that may end without a word before it is given up: at most one repeat. */
+export const MAX_SEND_TRIES = 2;
+
+/**
+ * How one email slot ended: accepted by SES, refused for good, or `unconfirmed` (its tries ran out
+ * without a word: maybe sent, maybe twice; never tried again).
+ */
 export interface SlotOutcome {
-  outcome: 'sent' | 'refused';
+  outcome: 'sent' | 'refused' | 'unconfirmed';
   at: string;
   messageId: string | null;
   dossiers: number;
@@ -163,18 +224,32 @@ export interface SlotOutcome {
  * out. Every write is idempotent, so a redelivered or split batch never mails twice.
  */
 export interface AlertLedger {
-  /** Writes the manifest and lists the run as open (before any of its messages is queued). */
-  openRun(manifest: RunManifest): Promise<void>;
-  /** Records a run's alerts: the scan before it queues them, the notifier as they arrive (idempotent: one item per run, level and dossier). */
-  recordAlerts(alerts: DueAlert[]): Promise<void>;
+  /** Writes the run's manifest (after its alerts). The run is not committed until `openRun`. */
+  saveManifest(manifest: RunManifest): Promise<void>;
+  /** Lists the run as open: a scan run's commit point, after its alerts and manifest, before any message is queued. */
+  openRun(runId: string, startedAt: string): Promise<void>;
+  /** Records a run's alerts: the scan before it commits the run, the notifier as they arrive (idempotent: one item per run, level and dossier). */
+  recordAlerts(alerts: RunAlert[]): Promise<void>;
   loadRun(runId: string): Promise<AlertRunState>;
-  /** Takes a short lease on an email slot; false while another invocation holds it. */
-  claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<boolean>;
+  /**
+   * Takes a short lease on an email slot and counts the try: `busy` while another invocation
+   * holds it; `exhausted` when `MAX_SEND_TRIES` leases of it ended without a word (each may have
+   * been sent: SES takes no idempotency key), so it must not be sent again.
+   */
+  claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<SlotClaim>;
+  /** Gives the lease back after a send that definitely failed: that try is not counted. */
   releaseSlot(runId: string, slot: string, owner: string): Promise<void>;
   /** Records how a slot ended, once; false when it was already settled. */
   settleSlot(runId: string, slot: string, outcome: SlotOutcome): Promise<boolean>;
   /** Marks the run delivered and takes it off the open list. */
   closeRun(runId: string, at: string): Promise<void>;
+  /**
+   * Whether a scan run reached its commit point (`openRun`): listed open, or already delivered.
+   * A run that did not can never be delivered: its claims may be taken over.
+   */
+  isCommitted(runId: string): Promise<boolean>;
+  /** Takes an uncommitted run off the open list, if `openRun` went through after all (the scan's error path). */
+  abandonRun(runId: string): Promise<void>;
   /** Runs opened and not yet closed (oldest first). */
   listOpenRuns(): Promise<{ runId: string; startedAt: string }[]>;
 }
@@ -205,8 +280,19 @@ export class MailRefusedError extends Error {
  * overdue stay findable (the digest lists every overdue open dossier) without a table scan.
  */
 export interface OverdueIndex {
-  /** Undoes a `markAlerted` claim whose alert could not be queued: the next scan flags it again. */
-  unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void>;
+  /** Undoes a `markAlerted` claim (of `mark.runId`) whose run could not be committed: the next scan flags it again. */
+  unmarkAlerted(key: string, level: AlertLevel, mark: AlertMark): Promise<void>;
+  /**
+   * Claims for `mark.runId` a dossier whose pending mark at `level` (same due date) belongs to run
+   * `fromRunId`, which died before committing; false when that mark changed or the record did.
+   */
+  takeOverAlerted(key: string, version: string, level: AlertLevel, fromRunId: string, mark: AlertMark): Promise<boolean>;
+  /**
+   * Settles the pending mark of `runId` at `level` once its run is committed: the dossier goes out
+   * of the scan's reach (overdue where the digest reads it, due soon where the scan reads it once
+   * overdue) if its record is still `version`; else (a newer record indexed it) only the mark settles.
+   */
+  parkAlerted(key: string, version: string, level: AlertLevel, runId: string): Promise<void>;
   /**
    * Parks again an open dossier already alerted at `level` for its due date (a newer record put it
    * back among the pending ones): overdue where only the digest reads it, due soon where the scan
@@ -215,4 +301,56 @@ export interface OverdueIndex {
   keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void>;
   /** Open dossiers alerted overdue for their current due date (until a newer record moves or closes them). */
   listAlertedOverdue(): AsyncIterable<StoredDossier>;
+}
+
+// ---- Citizens' feedback (CONTRACT 3.6): a store of its own over the same table ----
+
+/** A feedback item as the store holds it: the newest version, its deadline, its alert mark. */
+export interface StoredFeedback {
+  id: string; // MaPhanAnh
+  item: FeedbackItem;
+  /** The deadline the store indexed the item under: `HanXuLy`, or the computed one. */
+  dueAt: string;
+  /** The overdue alert sent for `alert.dueAt` (a deadline moved since makes it alertable again), or null. */
+  alert: AlertMark | null;
+}
+
+/** A feedback item offered to the store together with its raw JSON. */
+export interface OfferedFeedback {
+  item: FeedbackItem;
+  raw: unknown;
+}
+
+/**
+ * The persistence port of feedback items. Every write is idempotent: offering the same thing twice
+ * is harmless. The raw message goes through `DossierStore.saveRaw` (one raw log for every source).
+ */
+export interface FeedbackStore {
+  /**
+   * Offers items (newest `NgayCapNhat` wins; outcomes as CONTRACT 3.2): also registers each item's
+   * ward, and links the item to the dossier it names (see `StoredDossier.feedback`).
+   */
+  offerFeedback(items: OfferedFeedback[]): Promise<Outcome[]>;
+  /** One item by `MaPhanAnh`, or null. */
+  getFeedback(id: string): Promise<StoredFeedback | null>;
+  /**
+   * Items whose `receivedAt` falls on the Vietnam-time dates [from, to] (YYYY-MM-DD), of one ward
+   * (upper-case agency code), or of every ward of the registry when `ward` is absent.
+   */
+  listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<StoredFeedback>;
+  /** Open items (status 1–3) with no alert sent for their deadline yet, due at or before `until`. */
+  listFeedbackDue(until: string): AsyncIterable<StoredFeedback>;
+  /** Open items alerted overdue for their current deadline (the daily digest lists them). */
+  listFeedbackAlerted(): AsyncIterable<StoredFeedback>;
+  /**
+   * Marks the item alerted for `mark.dueAt`, provided it is still at `version`, and parks it out of
+   * the scan's part of the due index; false when it already was, or changed since.
+   */
+  markFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<boolean>;
+  /** Undoes a claim whose alert could not be recorded: the next scan flags the item again. */
+  unmarkFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<void>;
+  /** Parks again an item already alerted for its deadline that a newer version put back among the pending ones. */
+  keepFeedbackAlerted(id: string, version: string): Promise<void>;
+  /** Takes an item that can no longer be overdue out of the due index (the scan's clean-up). */
+  dropFeedbackFromDue(id: string, version: string): Promise<void>;
 }

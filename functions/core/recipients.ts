@@ -1,8 +1,9 @@
 /**
  * Who receives which alert (CONTRACT 6): overdue goes to `default` and to the field's list; due
- * soon goes to the field's list, or to `default` when the field has none. Pure: no I/O.
+ * soon goes to the field's list, or to `default` when the field has none; an overdue feedback item
+ * goes to the `default` list of its ward (MaDonVi). Pure: no I/O.
  */
-import type { AlertLevel, DueAlert } from './ports';
+import type { AlertLevel, DueAlert, FeedbackAlert, RunLevel } from './ports';
 import { wardOf } from './ward';
 
 /** Who receives the alerts of one ward's dossiers (or of every ward without its own entry). */
@@ -43,6 +44,15 @@ export interface AlertGroup {
   alerts: DueAlert[];
 }
 
+/** One feedback email of a run: a recipient and the overdue feedback items it lists. */
+export interface FeedbackGroup {
+  level: 'feedback';
+  recipient: string;
+  /** The ledger's name of this email: `feedback#<recipient, lower case>`. */
+  slot: string;
+  alerts: FeedbackAlert[];
+}
+
 /** Adds `list` to `out`, skipping addresses already there (compared case-insensitively). */
 function addAll(out: Map<string, string>, list: readonly string[] | undefined): void {
   for (const raw of list ?? []) {
@@ -79,7 +89,18 @@ export function recipientsFor(level: AlertLevel, dossier: { code: string; fieldC
  * The daily digest's mail: every default recipient (top level and of every ward) gets one email,
  * listing the overdue dossiers of the wards whose default list holds them (none: an email saying so).
  */
-export function digestMail<T extends { code: string }>(lines: readonly T[], recipients: Recipients): { recipient: string; lines: T[] }[] {
+export function digestMail<T extends { code: string }>(lines: readonly T[], recipients: Recipients): { recipient: string; lines: T[] }[];
+/** The same for lines of any kind, each of the ward `wardOfLine` gives (feedback items: their MaDonVi). */
+export function digestMail<T>(
+  lines: readonly T[],
+  recipients: Recipients,
+  wardOfLine: (line: T) => string,
+): { recipient: string; lines: T[] }[];
+export function digestMail<T>(
+  lines: readonly T[],
+  recipients: Recipients,
+  wardOfLine: (line: T) => string = (line) => wardOf((line as { code: string }).code),
+): { recipient: string; lines: T[] }[] {
   const out = new Map<string, { recipient: string; lines: T[] }>();
   const enrol = (list: readonly string[]) => {
     for (const recipient of uniqueAddresses(list)) {
@@ -89,7 +110,7 @@ export function digestMail<T extends { code: string }>(lines: readonly T[], reci
   enrol(recipients.default);
   for (const ward of Object.keys(recipients.wards ?? {})) enrol(listsOfWard(ward, recipients).default);
   for (const line of lines) {
-    for (const recipient of uniqueAddresses(listsOfWard(wardOf(line.code), recipients).default)) {
+    for (const recipient of uniqueAddresses(listsOfWard(wardOfLine(line), recipients).default)) {
       out.get(recipient.toLowerCase())?.lines.push(line);
     }
   }
@@ -97,13 +118,18 @@ export function digestMail<T extends { code: string }>(lines: readonly T[], reci
 }
 
 /** The slot of an email in the ledger. */
-export function slotOf(level: AlertLevel, recipient: string): string {
+export function slotOf(level: RunLevel, recipient: string): string {
   return `${level}#${recipient.trim().toLowerCase()}`;
 }
 
 /** Orders the dossiers of an email: the longest overdue (earliest due) first, then by code. */
 export function byDueDate(a: { dueAt: string; code: string }, b: { dueAt: string; code: string }): number {
   return Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.code.localeCompare(b.code);
+}
+
+/** Orders the feedback items of an email: the longest overdue (earliest deadline) first, then by MaPhanAnh. */
+export function byDeadline(a: { dueAt: string; id: string }, b: { dueAt: string; id: string }): number {
+  return Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.id.localeCompare(b.id);
 }
 
 /**
@@ -132,4 +158,27 @@ export function groupAlerts(alerts: readonly DueAlert[], recipients: Recipients)
   return [...groups.values()]
     .map((g) => ({ ...g, alerts: g.alerts.sort(byDueDate) }))
     .sort((a, b) => levelOrder[a.level] - levelOrder[b.level] || a.slot.localeCompare(b.slot));
+}
+
+/**
+ * Groups a run's feedback alerts into emails: one per recipient of the `default` list of each
+ * item's ward (CONTRACT 6), listing every item meant for them; recipients in alphabetical order.
+ */
+export function groupFeedbackAlerts(alerts: readonly FeedbackAlert[], recipients: Recipients): FeedbackGroup[] {
+  const groups = new Map<string, FeedbackGroup>();
+  const seen = new Set<string>();
+  for (const alert of alerts) {
+    if (seen.has(alert.id)) continue;
+    seen.add(alert.id);
+    for (const recipient of uniqueAddresses(listsOfWard(alert.ward, recipients).default)) {
+      const slot = slotOf('feedback', recipient);
+      let group = groups.get(slot);
+      if (!group) {
+        group = { level: 'feedback', recipient, slot, alerts: [] };
+        groups.set(slot, group);
+      }
+      group.alerts.push(alert);
+    }
+  }
+  return [...groups.values()].map((g) => ({ ...g, alerts: g.alerts.sort(byDeadline) })).sort((a, b) => a.slot.localeCompare(b.slot));
 }

@@ -18,10 +18,14 @@
  *   counts on time, open it counts as open on time.
  * - Field names: `fieldNames` (the official catalogue) wins; otherwise the name on the newest
  *   record (by `updatedAt`) of that field among the period's received dossiers.
+ * - Feedback (the `feedback` block): an item belongs to the period by the Vietnam date of its
+ *   `NgayTiepNhan`; its standing follows `core/feedback.ts` at the report's clock. `open` counts
+ *   every open item, overdue or not; `openOverdue` those of them past their deadline.
  */
+import { feedbackStanding } from './feedback';
 import { paymentSummary } from './payments';
 import type { PostalEvent, Status } from './types';
-import type { StoredDossier } from './ports';
+import type { StoredDossier, StoredFeedback } from './ports';
 import { instantMs, toVnIso, vnDate } from './time';
 
 /** The report's period: Vietnam-time dates of receipt, both ends inclusive. */
@@ -66,6 +70,27 @@ export interface FieldFigures {
   openOverdue: number;
 }
 
+/** The feedback items (CONTRACT 3.6) received in the period, by where they stand at the report's clock. */
+export interface FeedbackFigures {
+  received: number;
+  /** Status 4 or 5: answeredOnTime + answeredLate. */
+  answered: number;
+  answeredOnTime: number;
+  answeredLate: number;
+  /** Status 1–3, overdue or not. */
+  open: number;
+  /** Of `open`, those past their deadline. */
+  openOverdue: number;
+  /** Status 6. */
+  refused: number;
+  /** PhanLoai 1. */
+  aboutProcedures: number;
+  /** PhanLoai 2: officials' conduct (nhũng nhiễu, gây phiền hà). */
+  aboutConduct: number;
+  /** DanhGia 2. */
+  dissatisfied: number;
+}
+
 /** The report exactly as CONTRACT 5 fixes its JSON. */
 export interface SupervisionReport {
   period: ReportPeriod;
@@ -73,6 +98,23 @@ export interface SupervisionReport {
   payments: PaymentFigures;
   processing: ProcessingFigures;
   byField: FieldFigures[];
+  feedback: FeedbackFigures;
+}
+
+/** A feedback block with every count at zero. */
+export function noFeedback(): FeedbackFigures {
+  return {
+    received: 0,
+    answered: 0,
+    answeredOnTime: 0,
+    answeredLate: 0,
+    open: 0,
+    openOverdue: 0,
+    refused: 0,
+    aboutProcedures: 0,
+    aboutConduct: 0,
+    dissatisfied: 0,
+  };
 }
 
 /** What the report needs besides the dossiers. */
@@ -195,6 +237,7 @@ export class SupervisionTally {
     withdrawn: 0,
   };
   private readonly fields = new Map<string, FieldAccumulator>();
+  private readonly feedback: FeedbackFigures = noFeedback();
 
   constructor(private readonly opts: SupervisionReportOptions) {
     if (!isIsoDate(opts.from)) throw new RangeError(`invalid from date: ${JSON.stringify(opts.from)} (YYYY-MM-DD)`);
@@ -232,8 +275,41 @@ export class SupervisionTally {
     if (bucket === 'openOverdue') field.openOverdue += 1;
   }
 
+  /** Counts one feedback item, if it was received in the period (the Vietnam date of `NgayTiepNhan`). */
+  addFeedback(stored: Pick<StoredFeedback, 'item' | 'dueAt'>): void {
+    const { item, dueAt } = stored;
+    const day = safeVnDate(item.receivedAt);
+    if (!day || day < this.opts.from || day > this.opts.to) return;
+    const f = this.feedback;
+    f.received += 1;
+    switch (feedbackStanding(item, dueAt, this.opts.asOf)) {
+      case 'answeredOnTime':
+        f.answered += 1;
+        f.answeredOnTime += 1;
+        break;
+      case 'answeredLate':
+        f.answered += 1;
+        f.answeredLate += 1;
+        break;
+      case 'openOverdue':
+        f.open += 1;
+        f.openOverdue += 1;
+        break;
+      case 'open':
+        f.open += 1;
+        break;
+      case 'refused':
+        f.refused += 1;
+        break;
+    }
+    if (item.category === 1) f.aboutProcedures += 1;
+    if (item.category === 2) f.aboutConduct += 1;
+    if (item.rating === 2) f.dissatisfied += 1;
+  }
+
   /** Adds another tally's counts to this one (the same period and clock: a ward's, into the province's). */
   merge(other: SupervisionTally): void {
+    for (const k of Object.keys(this.feedback) as (keyof FeedbackFigures)[]) this.feedback[k] += other.feedback[k];
     this.received.total += other.received.total;
     for (const c of ['direct', 'online', 'postal'] as const) this.received.byChannel[c] += other.received.byChannel[c];
     this.dossiersWithFees += other.dossiersWithFees;
@@ -295,14 +371,20 @@ export class SupervisionTally {
         onTimeRate: rate(buckets.finishedEarly + buckets.finishedOnTime, finished),
       },
       byField,
+      feedback: { ...this.feedback },
     };
   }
 }
 
-/** Computes the supervision report of CONTRACT 5 over the given dossiers. */
-export function buildSupervisionReport(dossiers: Iterable<StoredDossier>, opts: SupervisionReportOptions): SupervisionReport {
+/** Computes the supervision report of CONTRACT 5 over the given dossiers and feedback items. */
+export function buildSupervisionReport(
+  dossiers: Iterable<StoredDossier>,
+  opts: SupervisionReportOptions,
+  feedback: Iterable<Pick<StoredFeedback, 'item' | 'dueAt'>> = [],
+): SupervisionReport {
   const tally = new SupervisionTally(opts);
   for (const dossier of dossiers) tally.add(dossier);
+  for (const item of feedback) tally.addFeedback(item);
   return tally.report();
 }
 
@@ -360,6 +442,28 @@ function hoSo(n: number): string {
   return `${formatVnNumber(n)} hồ sơ`;
 }
 
+/**
+ * The notice's sentence on feedback: "Đã tiếp nhận 22 tin phản ánh, kiến nghị; đã trả lời 22 (đúng
+ * hạn 22, trễ hạn 0); không có phản ánh, kiến nghị nào về hành vi nhũng nhiễu, gây phiền hà." Open
+ * and refused items, and dissatisfied citizens, are named only when there are some.
+ */
+export function feedbackSentence(f: FeedbackFigures): string {
+  const n = formatVnNumber;
+  const parts = [
+    `Đã tiếp nhận ${n(f.received)} tin phản ánh, kiến nghị`,
+    `đã trả lời ${n(f.answered)} (đúng hạn ${n(f.answeredOnTime)}, trễ hạn ${n(f.answeredLate)})`,
+  ];
+  if (f.open > 0) parts.push(`đang xử lý ${n(f.open)}${f.openOverdue > 0 ? ` (quá hạn ${n(f.openOverdue)})` : ''}`);
+  if (f.refused > 0) parts.push(`từ chối, lưu trữ ${n(f.refused)}`);
+  parts.push(
+    f.aboutConduct === 0
+      ? 'không có phản ánh, kiến nghị nào về hành vi nhũng nhiễu, gây phiền hà'
+      : `có ${n(f.aboutConduct)} phản ánh, kiến nghị về hành vi nhũng nhiễu, gây phiền hà`,
+  );
+  const dissatisfied = f.dissatisfied > 0 ? ` Người phản ánh chưa hài lòng với kết quả trả lời: ${n(f.dissatisfied)}.` : '';
+  return `${parts.join('; ')}.${dissatisfied}`;
+}
+
 function buildView(report: SupervisionReport, asOf?: string): ReportView {
   const { received, payments, processing } = report;
   const finished = processing.finishedEarly + processing.finishedOnTime + processing.finishedLate;
@@ -383,6 +487,9 @@ function buildView(report: SupervisionReport, asOf?: string): ReportView {
       `quá hạn chưa giải quyết ${hoSo(processing.openOverdue)}. ` +
       `Công dân yêu cầu rút hồ sơ: ${hoSo(processing.withdrawn)}.`,
   ];
+  // A report from a server older than the feedback source has no block: nothing to say then.
+  const feedback: FeedbackFigures | undefined = report.feedback;
+  if (feedback) paragraphs.push(feedbackSentence(feedback));
   const asOfMs = asOf ? instantMs(asOf) : NaN;
   if (!Number.isNaN(asOfMs)) {
     const local = toVnIso(asOfMs);
@@ -417,6 +524,19 @@ function buildView(report: SupervisionReport, asOf?: string): ReportView {
       ['Đang giải quyết trong hạn', formatVnNumber(processing.openOnTime)],
       ['Quá hạn chưa giải quyết', formatVnNumber(processing.openOverdue)],
       ['Rút hồ sơ', formatVnNumber(processing.withdrawn)],
+      ...(feedback
+        ? ([
+            ['Phản ánh, kiến nghị tiếp nhận', formatVnNumber(feedback.received)],
+            ['– Đã trả lời đúng hạn', formatVnNumber(feedback.answeredOnTime)],
+            ['– Đã trả lời trễ hạn', formatVnNumber(feedback.answeredLate)],
+            ['– Đang xử lý', formatVnNumber(feedback.open)],
+            ['– Trong đó quá hạn', formatVnNumber(feedback.openOverdue)],
+            ['– Từ chối, lưu trữ', formatVnNumber(feedback.refused)],
+            ['Phản ánh về thủ tục hành chính', formatVnNumber(feedback.aboutProcedures)],
+            ['Phản ánh về hành vi nhũng nhiễu, gây phiền hà', formatVnNumber(feedback.aboutConduct)],
+            ['Người phản ánh chưa hài lòng', formatVnNumber(feedback.dissatisfied)],
+          ] as Array<[string, string]>)
+        : []),
     ],
     fieldTitle: 'Theo lĩnh vực',
     fieldHead: ['Mã lĩnh vực', 'Lĩnh vực', 'Tiếp nhận', 'Giải quyết quá hạn', 'Quá hạn đang xử lý'],
@@ -555,7 +675,17 @@ export function renderProvinceReport(province: ProvinceReport, format: ReportFor
   view.paragraphs.unshift(`Toàn tỉnh: ${formatVnNumber(province.wards.length)} đơn vị có hồ sơ.`);
   view.wards = {
     title: 'Theo đơn vị',
-    head: ['Mã đơn vị', 'Đơn vị', 'Tiếp nhận', 'Trực tuyến', 'Giải quyết quá hạn', 'Quá hạn đang xử lý', 'Tỷ lệ đúng hạn'],
+    head: [
+      'Mã đơn vị',
+      'Đơn vị',
+      'Tiếp nhận',
+      'Trực tuyến',
+      'Giải quyết quá hạn',
+      'Quá hạn đang xử lý',
+      'Tỷ lệ đúng hạn',
+      'Phản ánh, kiến nghị',
+      'Phản ánh quá hạn',
+    ],
     rows: province.wards.map(({ ward, name, report }) => [
       ward,
       name ?? '',
@@ -564,6 +694,8 @@ export function renderProvinceReport(province: ProvinceReport, format: ReportFor
       formatVnNumber(report.processing.finishedLate),
       formatVnNumber(report.processing.openOverdue),
       formatVnPercent(report.processing.onTimeRate),
+      formatVnNumber(report.feedback?.received ?? 0),
+      formatVnNumber((report.feedback?.answeredLate ?? 0) + (report.feedback?.openOverdue ?? 0)),
     ]),
   };
   return format === 'md' ? renderMd(view) : renderHtml(view);

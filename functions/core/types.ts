@@ -35,6 +35,16 @@ export interface Applicant {
   email: string | null; // Email
 }
 
+/** What the submitted components (`TaiLieuNop`) say, as the Decision 766 scorecard counts it. */
+export interface DocumentFlags {
+  /** Some component has `DuocSoHoa` 1. */
+  digitised: boolean;
+  /** Some component has `DuocTaiSuDung` 1 or 2 (reused digitised data). */
+  reused: boolean;
+  /** Some component has `DuocLayTuKhoDMQG` 1 (taken from the citizen's personal data store). */
+  fromDataStore: boolean;
+}
+
 /** One `DongBoHoSoMC` record, validated and normalised. */
 export interface DossierRecord {
   code: string; // MaHoSo
@@ -64,6 +74,14 @@ export interface DossierRecord {
   digitised: boolean | null; // HoSoCoThanhPhanSoHoa
   subjectType: string | null; // LoaiDoiTuong
   note: string | null; // GhiChu
+  // The Decision 766 fields: absent (not null) when the portal did not send them, so older records
+  // keep their hash. Only derived flags are kept; the raw log has the lists.
+  /** TaiLieuNop, reduced to its flags. */
+  documents?: DocumentFlags;
+  /** DanhSachGiayToKetQua: some result document has a file (`DuongDanTepTinKetQua` not empty). */
+  resultFile?: boolean;
+  /** TaiKhoanDuocXacThucVoiVNeID. */
+  vneidVerified?: boolean;
 }
 
 /** One `CapNhatTienDoHoSoMC` record: a step of the dossier's processing timeline. */

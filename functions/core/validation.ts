@@ -6,10 +6,11 @@
 export class ValidationError extends Error {
   readonly details: { path: string; message: string }[];
 
-  constructor(details: { path: string; message: string }[]) {
+  /** `what`: the kind of message, named in the error text (the portal's by default). */
+  constructor(details: { path: string; message: string }[], what = 'portal message') {
     const shown = details.slice(0, 5).map((d) => `${d.path || '(body)'}: ${d.message}`);
     const more = details.length > shown.length ? `; and ${details.length - shown.length} more` : '';
-    super(`Invalid portal message (${details.length} error${details.length === 1 ? '' : 's'}): ${shown.join('; ')}${more}`);
+    super(`Invalid ${what} (${details.length} error${details.length === 1 ? '' : 's'}): ${shown.join('; ')}${more}`);
     this.name = 'ValidationError';
     this.details = details;
   }

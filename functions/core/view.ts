@@ -4,6 +4,7 @@
  * timeline of steps, payments and postal events in time order. Pure: no I/O.
  */
 import { overdueWorkingDays } from './calendar';
+import type { Risk } from './forecast';
 import { maskEmail, maskNumber, scrubIdentifiers } from './mask';
 import { isOverdue } from './overdue';
 import { countedPayments, paymentSummary } from './payments';
@@ -49,8 +50,11 @@ export function returnedAt(dossier: StoredDossier): string | null {
   return dossier.record?.returnedAt ?? postalReturn(dossier.postal);
 }
 
-/** Composes the read view of a dossier that has a portal record, at the clock `nowIso`. */
-export function toDossierView(dossier: StoredDossier, steps: ProgressStep[], nowIso: string) {
+/**
+ * Composes the read view of a dossier that has a portal record, at the clock `nowIso`; `risk` is
+ * the forecast's (null for a dossier that is not open, or when the handler has no statistics).
+ */
+export function toDossierView(dossier: StoredDossier, steps: ProgressStep[], nowIso: string, risk: Risk | null = null) {
   const record = dossier.record;
   if (!record) throw new Error('a dossier view needs the portal record');
   const fees = paymentSummary(dossier);
@@ -143,6 +147,7 @@ export function toDossierView(dossier: StoredDossier, steps: ProgressStep[], now
       workingDaysOverdue: overdue && dueAt ? overdueWorkingDays(dueAt, nowIso) : 0,
       alertedAt: alert && alert.dueAt === dueAt ? alert.at : null,
     },
+    risk,
     timeline,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The alert queue's consumer (CONTRACT 6): SQS batches of any size, any mix of scan runs, with
- * partial batch responses (`batchItemFailures`).
+ * The alert queue's consumer (CONTRACT 6): SQS batches of any size, any mix of scan runs (of
+ * dossiers or of feedback items), with partial batch responses (`batchItemFailures`).
  *
  * 1. Parse each message; a malformed one (poison) is reported failed and made visible again at
  *    once: no retry can fix it, so it reaches the dead-letter queue after the queue's
@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deliverRun, DeliveryError, type Breaker } from '../core/alert-delivery';
-import type { AlertLedger, AlertMailer, DueAlert } from '../core/ports';
+import type { AlertLedger, AlertMailer, RunAlert } from '../core/ports';
 import type { Recipients } from '../core/recipients';
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
@@ -42,7 +42,7 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
     const failed = new Set<string>();
     const poison: SQSRecord[] = [];
     const runs = new Map<string, { messageIds: string[]; force: boolean }>();
-    const alerts: DueAlert[] = [];
+    const alerts: RunAlert[] = [];
 
     for (const record of event.Records ?? []) {
       const parsed = parseQueueMessage(record.body);
@@ -57,11 +57,11 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
         continue;
       }
       const message = parsed.message;
-      const runId = message.kind === 'alert' ? message.alert.runId : message.runId;
+      const runId = message.kind === 'flush' ? message.runId : message.alert.runId;
       const run = runs.get(runId) ?? { messageIds: [], force: false };
       run.messageIds.push(record.messageId);
       if (message.kind === 'flush' && message.force) run.force = true;
-      else if (message.kind === 'alert') alerts.push(message.alert);
+      else if (message.kind !== 'flush') alerts.push(message.alert);
       runs.set(runId, run);
     }
 
@@ -99,9 +99,13 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
             missing: outcome.missing,
           });
         }
+        if (outcome.state === 'delivered') logUnconfirmed(runId, outcome.unconfirmed);
         logger.info('alert run', { runId, messages: run.messageIds.length, force: run.force, ...outcome });
       } catch (err) {
-        if (err instanceof DeliveryError) emailsSent += err.sent;
+        if (err instanceof DeliveryError) {
+          emailsSent += err.sent;
+          logUnconfirmed(runId, err.unconfirmed);
+        }
         logger.warn('alert run not delivered; its messages will be retried', { runId, reason: (err as Error).message });
         for (const id of run.messageIds) failed.add(id);
       }
@@ -109,6 +113,21 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
     count('EmailsSent', emailsSent);
     return answer(failed);
   };
+}
+
+/**
+ * Emails given up after their tries ended without a word (see `core/alert-delivery.ts`): each may
+ * have arrived once, twice, or not at all; the IT staff ask the recipient. No citizen data here.
+ */
+function logUnconfirmed(runId: string, slots: string[]): void {
+  for (const slot of slots) {
+    const [level, ...recipient] = slot.split('#');
+    logger.error('alert email unconfirmed: two tries ended without a word from SES or the ledger; not sent again', {
+      runId,
+      level,
+      recipient: recipient.join('#'),
+    });
+  }
 }
 
 function answer(failed: Set<string>): SQSBatchResponse {

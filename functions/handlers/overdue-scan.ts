@@ -5,16 +5,21 @@
  *   the alerts are queued;
  * - the schedule (EventBridge / Scheduler "Scheduled Event", every 15 minutes), at the event's time.
  * A scheduled run that fails throws, so the platform retries it and the Errors alarm sees it.
+ * After the dossiers, the same clock scans the feedback items (`core/feedback-scan.ts`, a run of its
+ * own in the ledger). The HTTP answer is exactly the contract's three fields, which count dossiers;
+ * the feedback scan's counts are in its log line (`feedback scan`), its metric (`FeedbackFlagged`)
+ * and, for a scheduled run, the result under `feedback`.
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { feedbackRunId, runFeedbackScan, type FeedbackScanResult, type FeedbackScanStore } from '../core/feedback-scan';
 import { AlertQueueError, newRunId, runOverdueScan, type ScanDeps, type ScanResult } from '../core/scan';
 import { normaliseIso, toVnIso } from '../core/time';
 import { errorResult, HttpError, json, MAX_BODY_BYTES, parseJsonBody, rawBody, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
-import { countFlagged, countRejected, flushMetrics } from '../adapters/metrics';
-import { alertLedger, alertQueue, dossierStore } from '../adapters/wiring';
+import { count, countFlagged, countRejected, flushMetrics } from '../adapters/metrics';
+import { alertLedger, alertQueue, dossierStore, feedbackStore } from '../adapters/wiring';
 
 /** An EventBridge (`aws.events`) or EventBridge Scheduler (`aws.scheduler`) scheduled event. */
 export interface ScheduledScanEvent {
@@ -23,8 +28,11 @@ export interface ScheduledScanEvent {
   time?: string;
 }
 
-/** The three answer fields of CONTRACT 4. */
+/** The three answer fields of CONTRACT 4 (dossiers). */
 export type ScanAnswer = Pick<ScanResult, 'scanned' | 'flagged' | 'alertsQueued'>;
+
+/** What a scan did: the answer, and the feedback scan's own counts (when it ran). */
+export type ScanOutcome = ScanAnswer & { feedback?: FeedbackScanResult };
 
 /** True for a schedule's event (as opposed to an HTTP request). */
 export function isScheduledEvent(event: unknown): event is ScheduledScanEvent {
@@ -62,31 +70,52 @@ export function scanClock(event: HttpEvent, realNow: number): string {
   return parsed.data.now === undefined ? toVnIso(realNow) : normaliseIso(parsed.data.now.trim())!;
 }
 
-/** The scan's collaborators (tests hand in fakes or emulator-backed adapters). */
-export type ScanPorts = Pick<ScanDeps, 'store' | 'ledger' | 'queue'>;
+/** The scan's collaborators (tests hand in fakes or emulator-backed adapters); without `feedback`, dossiers only. */
+export type ScanPorts = Pick<ScanDeps, 'store' | 'ledger' | 'queue'> & { feedback?: FeedbackScanStore };
 
 /** The handler's logic: both ways in. */
 export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date.now) {
-  const run = async (now: string): Promise<ScanAnswer> => {
+  const run = async (now: string): Promise<ScanOutcome> => {
     const runId = newRunId(now);
-    const result = await runOverdueScan({ ...ports(), now, runId, wallClock: realNow });
-    const { scanned, flagged, alertsQueued, runsNudged, sweepError } = result;
+    const p = ports();
+    const result = await runOverdueScan({ store: p.store, ledger: p.ledger, queue: p.queue, now, runId, wallClock: realNow });
+    const { scanned, flagged, alertsQueued, takenOver, runsNudged, sweepError, unparked, parkError } = result;
     countFlagged('overdue', result.flaggedByLevel.overdue);
     countFlagged('soon', result.flaggedByLevel.soon);
-    logger.info('overdue scan', { runId, now, scanned, flagged, alertsQueued, runsNudged });
+    logger.info('overdue scan', { runId, now, scanned, flagged, alertsQueued, takenOver, runsNudged });
+    if (takenOver > 0) logger.warn('alerts of a scan that died before committing its run are sent by this one', { runId, takenOver });
     if (sweepError)
       logger.warn('open alert runs could not be nudged; the next scan tries again', { runId, reason: (sweepError as Error).message });
-    return { scanned, flagged, alertsQueued };
+    if (parkError)
+      logger.warn('claimed dossiers could not be parked; the run is committed, and a scan after the lease parks them', {
+        runId,
+        unparked,
+        reason: (parkError as Error).message,
+      });
+    if (!p.feedback) return { scanned, flagged, alertsQueued };
+    const fbRunId = feedbackRunId(runId);
+    const feedback = await runFeedbackScan({
+      store: p.feedback,
+      ledger: p.ledger,
+      queue: p.queue,
+      now,
+      runId: fbRunId,
+      wallClock: realNow,
+    });
+    count('FeedbackFlagged', feedback.flagged);
+    logger.info('feedback scan', { runId: fbRunId, now, ...feedback });
+    return { scanned, flagged, alertsQueued, feedback };
   };
 
-  return async (event: unknown, _context?: Context): Promise<ScanAnswer | HttpResult> => {
+  return async (event: unknown, _context?: Context): Promise<ScanOutcome | HttpResult> => {
     if (isScheduledEvent(event)) {
       // The tick's own time, so that a retried tick scans as of its schedule; else the real time.
       const at = typeof event.time === 'string' ? normaliseIso(event.time) : null;
       return run(at ?? toVnIso(realNow()));
     }
     try {
-      return json(200, await run(scanClock(event as HttpEvent, realNow())));
+      const { scanned, flagged, alertsQueued } = await run(scanClock(event as HttpEvent, realNow()));
+      return json(200, { scanned, flagged, alertsQueued });
     } catch (err) {
       if (err instanceof AlertQueueError) {
         logger.error('alert queue failed during the scan', { reason: err.message, queued: err.queued });
@@ -107,9 +136,9 @@ export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date
   };
 }
 
-const logic = overdueScan(() => ({ store: dossierStore(), ledger: alertLedger(), queue: alertQueue() }));
+const logic = overdueScan(() => ({ store: dossierStore(), ledger: alertLedger(), queue: alertQueue(), feedback: feedbackStore() }));
 
-export const handler = middy<unknown, ScanAnswer | HttpResult>()
+export const handler = middy<unknown, ScanOutcome | HttpResult>()
   .use(logContext())
   .use(flushMetrics())
   .handler((event, context) => logic(event, context));

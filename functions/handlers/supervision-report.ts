@@ -2,18 +2,18 @@
  * GET /reports/supervision?from=YYYY-MM-DD&to=YYYY-MM-DD[&asOf=ISO][&ward=<agency code>] (CONTRACT 5):
  * the figures the People's Council's supervision team asks for, of every ward of the deployment
  * (one ward: exactly CONTRACT 5) or of one (`ward`). GET /reports/province (same query, no `ward`):
- * each ward's report and the province's total. Reads only the period's dossiers, ward by ward,
- * through the byReceived index, so its cost follows the period, not the table.
+ * each ward's report and the province's total. Reads only the period's dossiers and feedback
+ * items, ward by ward, through the byReceived index, so its cost follows the period, not the table.
  */
 import middy from '@middy/core';
-import type { DossierStore, StoredDossier } from '../core/ports';
+import type { DossierStore, FeedbackStore, StoredDossier } from '../core/ports';
 import { isIsoDate, SupervisionTally, type ProvinceReport } from '../core/report';
 import { isWardCode, normaliseWard } from '../core/ward';
 import { instantMs, toVnIso } from '../core/time';
 import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
 import { flushMetrics } from '../adapters/metrics';
-import { dossierStore, lazyHandler, wardNames } from '../adapters/wiring';
+import { dossierStore, feedbackStore, lazyHandler, wardNames } from '../adapters/wiring';
 
 /** Wards read at once by a report over several wards. */
 const WARDS_AT_ONCE = 8;
@@ -63,6 +63,8 @@ export function wardQuery(event: HttpEvent): string | undefined {
 /** What the report handler reads. */
 export interface ReportPorts {
   store: Pick<DossierStore, 'listReceived' | 'listWards'>;
+  /** The feedback items (absent: the `feedback` block counts none). */
+  feedback?: Pick<FeedbackStore, 'listFeedbackReceived'>;
   /** Ward names by agency code (may be empty). */
   wardNames: () => Promise<Record<string, string>>;
 }
@@ -84,6 +86,7 @@ export function supervisionReport(ports: ReportPorts, now = () => Date.now()) {
     const selected = only === undefined ? wards : [only];
     const rows = selected.map((ward) => ({ ward, tally: new SupervisionTally(options) }));
     let dossiers = 0;
+    let feedbackItems = 0;
     let next = 0;
     const worker = async () => {
       while (next < rows.length) {
@@ -92,12 +95,25 @@ export function supervisionReport(ports: ReportPorts, now = () => Date.now()) {
           tally.add(d);
           dossiers++;
         }
+        if (!ports.feedback) continue;
+        for await (const f of ports.feedback.listFeedbackReceived(from, to, ward)) {
+          tally.addFeedback(f);
+          feedbackItems++;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(WARDS_AT_ONCE, rows.length) }, worker));
     const total = new SupervisionTally(options);
     for (const { tally } of rows) total.merge(tally);
-    logger.info('supervision report', { from, to, asOf, ward: only ?? (province ? 'province' : 'all'), wards: rows.length, dossiers });
+    logger.info('supervision report', {
+      from,
+      to,
+      asOf,
+      ward: only ?? (province ? 'province' : 'all'),
+      wards: rows.length,
+      dossiers,
+      feedback: feedbackItems,
+    });
     if (!province) return json(200, only === undefined ? total.report() : { ward: only, ...total.report() });
     const names = await ports.wardNames();
     const body: ProvinceReport = {
@@ -117,4 +133,4 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(logContext())
   .use(flushMetrics())
   .use(jsonErrors())
-  .handler(lazyHandler(() => supervisionReport({ store: dossierStore(), wardNames })));
+  .handler(lazyHandler(() => supervisionReport({ store: dossierStore(), feedback: feedbackStore(), wardNames })));

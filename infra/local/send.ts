@@ -4,8 +4,8 @@
  *
  *   npm run send -- events/<dir>/<file>.json [--api URL]
  *
- * The folder picks the route: `portal` and `postal` are POSTed as they are in the file, signed
- * with `X-Motcua-Signature`; `paygov` gets its `MaXacThuc` filled in; `vnpay` holds the IPN
+ * The folder picks the route: `portal`, `postal` and `feedback` are POSTed as they are in the file,
+ * signed with `X-Motcua-Signature`; `paygov` gets its `MaXacThuc` filled in; `vnpay` holds the IPN
  * parameters (no hash), sent as VNPay sends them, a GET with `vnp_SecureHash`. Prints the HTTP
  * status and the JSON answer; exits 1 on a non-2xx answer or when the API is unreachable, 2 on a
  * usage error. Node built-ins only (fetch), so it runs wherever `npm run send` does.
@@ -19,6 +19,7 @@ import { vnpaySign, type VnpayParams } from '../../functions/adapters/vnpay';
 const SECRETS = {
   portal: process.env.PORTAL_SECRET || 'local-portal-secret',
   postal: process.env.POSTAL_SECRET || 'local-postal-secret',
+  feedback: process.env.FEEDBACK_SECRET || 'local-feedback-secret',
   paygov: process.env.PAYGOV_SECRET || 'local-paygov-secret',
   vnpay: process.env.VNPAY_HASH_SECRET || 'local-vnpay-secret',
 };
@@ -75,9 +76,10 @@ function buildRequest(file: string, raw: Buffer, nowSeconds: number): Outgoing {
   const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
   switch (source) {
     case 'portal':
-    case 'postal': {
+    case 'postal':
+    case 'feedback': {
       // The file's bytes go out untouched: the signature covers exactly what is sent.
-      const path = source === 'portal' ? '/webhooks/portal' : '/notifications/postal';
+      const path = { portal: '/webhooks/portal', postal: '/notifications/postal', feedback: '/webhooks/feedback' }[source];
       const signature = signBody(SECRETS[source], raw, nowSeconds);
       return { method: 'POST', path, headers: { ...jsonHeaders, 'x-motcua-signature': signature }, body: raw };
     }
@@ -91,7 +93,7 @@ function buildRequest(file: string, raw: Buffer, nowSeconds: number): Outgoing {
       return { method: 'GET', path: `/payments/vnpay/ipn?${vnpaySign(params, SECRETS.vnpay)}`, headers: {} };
     }
     default:
-      throw new UsageError(`no route for samples in "${source}/" (expected portal, postal, paygov or vnpay)`);
+      throw new UsageError(`no route for samples in "${source}/" (expected portal, postal, feedback, paygov or vnpay)`);
   }
 }
 

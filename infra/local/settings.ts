@@ -40,6 +40,7 @@ export const ALERT_DLQ = 'motcua-alerts-dlq';
 const SECRET_DEFAULTS: Record<SecretName, string> = {
   PORTAL_SECRET: 'local-portal-secret',
   POSTAL_SECRET: 'local-postal-secret',
+  FEEDBACK_SECRET: 'local-feedback-secret',
   PAYGOV_SECRET: 'local-paygov-secret',
   VNPAY_HASH_SECRET: 'local-vnpay-secret',
 };

@@ -263,37 +263,46 @@ describe('indexes', () => {
       return out;
     };
     const key = dossierKey('000.00.12.H57-240401-0001');
+    const claim = (dueAt: string, at: string, runId: string) => ({ dueAt, at, runId, claimedAt: at, pending: true });
 
     // Act
     const before = await due('2024-04-03T08:00:00+07:00');
-    const marked = await store.markAlerted(key, record().version, 'overdue', {
-      dueAt: '2024-04-02T17:00:00+07:00',
-      at: '2024-04-03T08:00:00+07:00',
-    });
-    const markedAgain = await store.markAlerted(key, record().version, 'overdue', {
-      dueAt: '2024-04-02T17:00:00+07:00',
-      at: '2024-04-03T08:00:00+07:00',
-    });
+    const marked = await store.markAlerted(
+      key,
+      record().version,
+      'overdue',
+      claim('2024-04-02T17:00:00+07:00', '2024-04-03T08:00:00+07:00', 'r1'),
+    );
+    const markedAgain = await store.markAlerted(
+      key,
+      record().version,
+      'overdue',
+      claim('2024-04-02T17:00:00+07:00', '2024-04-03T08:00:00+07:00', 'r2'),
+    );
     const afterMark = await due('2024-04-03T08:00:00+07:00');
+    await store.parkAlerted(key, record().version, 'overdue', 'r1');
+    const afterPark = await due('2024-04-03T08:00:00+07:00');
     // An apology letter moves the due date: the dossier is indexed again, and alerted again.
     const moved = record({ code: '000.00.12.H57-240401-0001', dueAt: '2024-04-05T17:00:00+07:00', version: '20240403090000' });
     await store.offerRecords([{ record: moved, raw: {} }]);
     const afterMove = await due('2024-04-08T08:00:00+07:00');
-    const remarked = await store.markAlerted(key, moved.version, 'overdue', {
-      dueAt: '2024-04-05T17:00:00+07:00',
-      at: '2024-04-08T08:00:00+07:00',
-    });
+    const remarked = await store.markAlerted(
+      key,
+      moved.version,
+      'overdue',
+      claim('2024-04-05T17:00:00+07:00', '2024-04-08T08:00:00+07:00', 'r3'),
+    );
 
     // Assess
     expect(before).toEqual(['000.00.12.H57-240401-0001']);
     expect([marked, markedAgain]).toEqual([true, false]);
-    expect(afterMark).toEqual([]);
+    expect(afterMark).toEqual(['000.00.12.H57-240401-0001']); // claimed, not yet parked: a later scan sees the claim
+    expect(afterPark).toEqual([]);
     expect(afterMove).toEqual(['000.00.12.H57-240401-0001']);
     expect(remarked).toBe(true);
-    expect((await store.getDossier(key))?.dossier.alerts.overdue).toEqual({
-      dueAt: '2024-04-05T17:00:00+07:00',
-      at: '2024-04-08T08:00:00+07:00',
-    });
+    expect((await store.getDossier(key))?.dossier.alerts.overdue).toEqual(
+      claim('2024-04-05T17:00:00+07:00', '2024-04-08T08:00:00+07:00', 'r3'),
+    );
   });
 });
 

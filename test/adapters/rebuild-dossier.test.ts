@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
+import { DynamoFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store';
 import { logger } from '../../functions/adapters/logger';
 import { paygovChecksum } from '../../functions/adapters/paygov';
 import { DynamoRawLog, rawEvents } from '../../functions/adapters/raw-log';
@@ -17,6 +18,7 @@ import { s10 } from '../../functions/adapters/vnpost';
 import { main, parseArgs, rebuildDossier } from '../../functions/cli/rebuild-dossier';
 import { effectiveDueAt } from '../../functions/core/overdue';
 import { dossierKey } from '../../functions/core/types';
+import { feedbackWebhook } from '../../functions/handlers/feedback-webhook';
 import { getDossier } from '../../functions/handlers/get-dossier';
 import { paygovConfirm } from '../../functions/handlers/paygov-confirm';
 import { portalWebhook } from '../../functions/handlers/portal-webhook';
@@ -125,7 +127,7 @@ const parseBody = (result: HttpResult) => JSON.parse(String(result.body));
  * VNPost before its code existed, a duplicate delivery, steps, a PayGov payment, a failed VNPay
  * attempt, a newer record, delivery to the agency; then an overdue alert mark.
  */
-async function deliverWeek(store: DynamoDossierStore): Promise<void> {
+async function deliverWeek(store: DynamoDossierStore, scan: 'parked' | 'pending' = 'parked'): Promise<void> {
   const tracking = s10('EB', '12345678');
   const answers = [
     await postal(store, '2024-03-30T15:00:00+07:00', {
@@ -211,13 +213,21 @@ async function deliverWeek(store: DynamoDossierStore): Promise<void> {
   expect(answers.map((a) => a.statusCode)).toEqual(answers.map(() => 200));
   expect(parseBody(answers[4])).toMatchObject({ MaLoi: '00' });
   expect(parseBody(answers[5])).toMatchObject({ RspCode: '00' });
-  // The scan's work: the overdue alert went out for the current due date.
-  const marked = await store.markAlerted(KEY, '20240402100000', 'overdue', {
-    dueAt: '2024-04-03T17:00:00+07:00',
-    at: '2024-04-04T08:00:00+07:00',
-  });
+  // The scan's work: it claimed the dossier for the overdue alert of its current due date, and
+  // (`parked`) committed its run and parked it, or (`pending`) has not got that far yet.
+  const marked = await store.markAlerted(KEY, '20240402100000', 'overdue', PENDING_MARK);
   expect(marked).toBe(true);
+  if (scan === 'parked') await store.parkAlerted(KEY, '20240402100000', 'overdue', PENDING_MARK.runId);
 }
+
+/** The claim of the scan in `deliverWeek`. */
+const PENDING_MARK = {
+  dueAt: '2024-04-03T17:00:00+07:00',
+  at: '2024-04-04T08:00:00+07:00',
+  runId: '20240404080000-0a0b0c0d',
+  claimedAt: '2024-04-04T08:00:02+07:00',
+  pending: true,
+};
 
 /** `GET /dossiers/{MaHoSo}` at the test's clock: the view, or the status code when there is none. */
 async function view(store: DynamoDossierStore, code = CODE): Promise<unknown> {
@@ -229,10 +239,12 @@ async function view(store: DynamoDossierStore, code = CODE): Promise<unknown> {
 }
 
 /** Loses everything of the dossier item but its alert marks (what a bad manual edit might do). */
-async function stripToMarks(tableName: string): Promise<void> {
+async function stripToMarks(tableName: string, alsoKeep: (name: string) => boolean = () => false): Promise<void> {
   const Key = { pk: { S: `D#${KEY}` }, sk: { S: 'A' } };
   const { Item } = await dynamo.client.send(new GetItemCommand({ TableName: tableName, Key }));
-  const kept = Object.fromEntries(Object.entries(Item!).filter(([name]) => ['pk', 'sk', 'alOverdue', 'alSoon'].includes(name)));
+  const kept = Object.fromEntries(
+    Object.entries(Item!).filter(([name]) => ['pk', 'sk', 'alOverdue', 'alSoon'].includes(name) || alsoKeep(name)),
+  );
   expect(Object.keys(kept)).toContain('alOverdue');
   await dynamo.client.send(new PutItemCommand({ TableName: tableName, Item: kept }));
 }
@@ -285,6 +297,70 @@ describe('rebuildDossier', () => {
     expect(await keysOf(store.listDueBy('2024-04-10T00:00:00+07:00'))).not.toContain(KEY);
     expect(lines.join('\n')).toContain('alert marks kept: overdue');
     expect(lines.join('\n')).not.toContain('074190001234');
+  });
+
+  it("keeps a scan's pending claim pending, and the dossier where the scans read it", async () => {
+    // Prepare
+    const { store, raw, tableName } = await world();
+    await deliverWeek(store, 'pending');
+    await stripToMarks(tableName);
+
+    const lines: string[] = [];
+
+    // Act
+    const result = await rebuildDossier({ store, raw, code: CODE, now: () => NOW, log: (l) => lines.push(l) });
+    const due = await keysOf(store.listDueBy('2024-04-10T00:00:00+07:00'));
+    const digest = await keysOf(store.listAlertedOverdue());
+    // Its run, once committed, still parks it (the same record version).
+    await store.parkAlerted(KEY, '20240402100000', 'overdue', PENDING_MARK.runId);
+
+    // Assess
+    expect(result).toMatchObject({ written: true, verified: true });
+    expect(lines.join('\n')).toContain(
+      `alert marks kept: overdue (due 2024-04-03T17:00:00+07:00, at 2024-04-04T08:00:00+07:00, pending in run ${PENDING_MARK.runId})`,
+    );
+    // Where its run parks it, or a later scan settles or takes over the claim: not out of their reach.
+    expect(due).toContain(KEY);
+    expect(digest).not.toContain(KEY);
+    const { pending: _, ...settled } = PENDING_MARK;
+    expect((await store.getDossier(KEY))?.dossier.alerts).toEqual({ overdue: settled, soon: null });
+    expect(await keysOf(store.listAlertedOverdue())).toContain(KEY);
+  });
+
+  it('keeps the links of the feedback items that name the dossier, and reads their raw messages as no event of it', async () => {
+    // Prepare
+    const { store, raw, tableName } = await world();
+    await deliverWeek(store);
+    const feedback = new DynamoFeedbackStore({ client: dynamo.client, tableName });
+    const item = {
+      MaPhanAnh: '1022.20240403.0042',
+      NguonTiepNhan: '1022',
+      MaDonVi: '000.00.12.H57',
+      KenhTiepNhan: 1,
+      NgayTiepNhan: '20240403083000',
+      TieuDe: 'Chưa nhận được kết quả',
+      NoiDung: `Hồ sơ ${CODE} đã quá hẹn.`,
+      PhanLoai: 1,
+      TrangThai: 2,
+      NgayCapNhat: '20240403090000',
+      MaHoSo: CODE,
+    };
+    await feedbackWebhook({ raw: store, store: feedback }, at('2024-04-03T09:00:05+07:00'))(
+      request({ body: JSON.stringify({ service: 'DongBoPhanAnhKienNghi', data: [item] }) }),
+      context,
+    );
+    const links = (await store.getDossier(KEY))!.dossier.feedback;
+    const before = await view(store);
+    await stripToMarks(tableName, (name) => name.startsWith('F#'));
+
+    // Act
+    const result = await rebuildDossier({ store, raw, code: CODE, now: () => NOW });
+
+    // Assess
+    expect(links).toEqual([{ id: item.MaPhanAnh, ward: '000.00.12.H57', version: '20240403090000' }]);
+    expect(result).toMatchObject({ written: true, verified: true, refused: null, unreadable: [] });
+    expect(await view(store)).toEqual(before);
+    expect((await store.getDossier(KEY))!.dossier.feedback).toEqual(links);
   });
 
   it('rebuilds a dossier item deleted outright, all but the alert mark that only the item held', async () => {

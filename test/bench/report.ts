@@ -39,6 +39,10 @@ export async function offerMessage(store: DossierStore, m: StreamMessage): Promi
     }
     case 'postal':
       await store.offerPostalEvent(parsePostalEvent(m.body));
+      return;
+    case 'feedback':
+      // Feedback items live in a store of their own; the report bench reads dossiers only.
+      return;
   }
 }
 

@@ -6,12 +6,11 @@
  *     DynamoDB write requests and consumed write units per record (the real handler, in-process).
  *  2. Report: time and items read for 15 months of one ward (the seed stream: 11,701 received).
  *  3. Scan: items read per scan / flagged, with 100,000 closed or not-yet-due dossiers and 100 overdue.
- *  4. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
+ *  4. Feedback scan: items read per scan / flagged, with 10,000 answered feedback items and 20 overdue.
+ *  5. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
+ *  6. Scorecard: time and items read for 15 months of one ward, and the forecast's back-test.
  *
- *  5. Cost: the ward stream through the handlers, every DynamoDB request billed as DynamoDB bills it
- *     (`billing.ts`): write units per portal record and per notification, report reads per dossier.
- *
- * Sections can be picked: `npm run bench -- ingest report scan cost bundles` (default: all).
+ * Sections can be picked: `npm run bench -- ingest report scan feedback bundles scorecard` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -22,9 +21,10 @@ import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
 import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
-import { benchCost } from './cost';
+import { benchFeedbackScan } from './feedback-scan';
 import { benchReport } from './report';
 import { benchScan } from './scan';
+import { benchScorecard } from './scorecard';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -151,8 +151,9 @@ async function main(): Promise<void> {
   if (want('ingest')) await benchIngest();
   if (want('report')) await benchReport();
   if (want('scan')) await benchScan();
-  if (want('cost')) await benchCost();
+  if (want('feedback')) await benchFeedbackScan();
   if (want('bundles')) await benchBundles();
+  if (want('scorecard')) await benchScorecard();
 }
 
 main().catch((err) => {

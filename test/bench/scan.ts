@@ -2,8 +2,9 @@
  * Scan bench: 100,000 closed, paused or not-yet-due dossiers and 100 overdue ones, offered to
  * dynalite (a child process, in memory) through the real store; then the real scan
  * (`runOverdueScan`) with the real DynamoDB ledger and SQS queue (fauxqs) at a fixed clock, timed,
- * its reads counted; then the same scan again (the overdue dossiers, alerted, have left the
- * DUE# partitions: it should read next to nothing).
+ * its reads counted; then the same scan again (the overdue dossiers, alerted and parked, have left
+ * the DUE# partitions: it should read next to nothing). The store's UpdateItems of a scan are its
+ * claims and, once its run is committed, its parks: two per flagged dossier.
  *
  * Items read are counted twice: by the store (`itemsRead`, the ScannedCount of its index queries)
  * and by a middleware on each DynamoDB client (every Query / GetItem / Scan response), so that a

@@ -1,7 +1,7 @@
 /**
  * End-to-end harness: spawns the real local stack (`infra/local/main.ts`, as `npm start` runs it)
  * as a child process on free ports and a temporary data directory, and talks to it over HTTP the
- * way the portal, the payment platforms, VNPost and the ward's staff do.
+ * way the portal, the payment platforms, VNPost, the feedback systems and the ward's staff do.
  *
  *   const stack = await startStack();
  *   const res = await signedPost(stack.api, '/webhooks/portal', envelope, 'local-portal-secret');
@@ -26,6 +26,7 @@ const STDERR_KEEP_CHARS = 1024 * 1024;
 export const LOCAL_SECRETS = {
   PORTAL_SECRET: 'local-portal-secret',
   POSTAL_SECRET: 'local-postal-secret',
+  FEEDBACK_SECRET: 'local-feedback-secret',
   PAYGOV_SECRET: 'local-paygov-secret',
   VNPAY_HASH_SECRET: 'local-vnpay-secret',
 } as const;

@@ -175,10 +175,11 @@ async function sendOnce(api: string, m: StreamMessage): Promise<{ status: number
   const t = Math.floor(Date.now() / 1000);
   const signal = AbortSignal.timeout(ATTEMPT_TIMEOUT_MS);
   let res: Response;
-  if (m.source === 'portal' || m.source === 'postal') {
+  if (m.source === 'portal' || m.source === 'postal' || m.source === 'feedback') {
     const raw = JSON.stringify(m.body);
-    const secret = m.source === 'portal' ? 'local-portal-secret' : 'local-postal-secret';
-    res = await fetch(`${api}${m.source === 'portal' ? '/webhooks/portal' : '/notifications/postal'}`, {
+    const secret = `local-${m.source}-secret`;
+    const path = { portal: '/webhooks/portal', postal: '/notifications/postal', feedback: '/webhooks/feedback' }[m.source];
+    res = await fetch(`${api}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-motcua-signature': motcuaSignature(secret, raw, t) },
       body: raw,
@@ -218,7 +219,8 @@ function verdict(m: StreamMessage, status: number, body: any): 'done' | 'retry' 
   if (status === 503) return 'retry';
   if (status !== 200) return 'unexpected';
   switch (m.source) {
-    case 'portal': {
+    case 'portal':
+    case 'feedback': {
       const n = m.body.data.length;
       return body.received === n && body.applied + body.duplicate + body.stale === n ? 'done' : 'unexpected';
     }

@@ -14,7 +14,7 @@ import { testStacks } from './fixture';
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 
 const HANDLERS = [...new Set([...ROUTES.map((r) => r.handler), ...Object.values(BACKGROUND)])];
-const SIGNED = ['portal-webhook', 'paygov-confirm', 'vnpay-ipn', 'postal-notification'];
+const SIGNED = ['portal-webhook', 'paygov-confirm', 'vnpay-ipn', 'postal-notification', 'feedback-webhook'];
 const WRITERS = [...SIGNED, 'overdue-scan', 'alert-notifier', 'daily-digest'];
 const MAILERS = ['alert-notifier', 'daily-digest'];
 /** Read the recipients configuration: the mailers, and the report for the ward names. */

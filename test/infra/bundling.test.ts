@@ -19,8 +19,8 @@ import { HandlerFunction } from '../../infra/constructs/handler-function';
 import { BACKGROUND, ROUTES } from '../../infra/routes';
 
 const HANDLERS = [...new Set([...ROUTES.map((r) => r.handler), ...Object.values(BACKGROUND)])];
-/** The handlers on the ingest path (portal, payment platforms, VNPost): 300 KB at most each. */
-const INGEST = ['portal-webhook', 'paygov-confirm', 'vnpay-ipn', 'postal-notification'];
+/** The handlers on the ingest path (portal, payment platforms, VNPost, feedback): 300 KB at most each. */
+const INGEST = ['portal-webhook', 'paygov-confirm', 'vnpay-ipn', 'postal-notification', 'feedback-webhook'];
 const INGEST_BUDGET_BYTES = 300 * 1024;
 
 let dir: string;

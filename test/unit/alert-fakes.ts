@@ -4,6 +4,8 @@
  * and due date, idempotent ledger items, leases, once-only settled slots.
  */
 import {
+  alertIdentity,
+  MAX_SEND_TRIES,
   MailRefusedError,
   type AlertLedger,
   type AlertLevel,
@@ -13,12 +15,15 @@ import {
   type AlertQueueMessage,
   type AlertRunState,
   type DueAlert,
+  type FeedbackAlert,
   type OutgoingEmail,
+  type RunAlert,
   type RunManifest,
+  type SlotClaim,
   type SlotOutcome,
   type StoredDossier,
 } from '../../functions/core/ports';
-import type { ScanStore } from '../../functions/core/scan';
+import type { ScanStep, ScanStore } from '../../functions/core/scan';
 import { dossierKey, type DossierRecord } from '../../functions/core/types';
 
 /** A portal record with everything filled in (shared with the other tests). */
@@ -91,9 +96,27 @@ export class FakeStore implements ScanStore {
     this.calls.push(`mark ${level} ${key}`);
     const d = this.dossiers.get(key);
     if (!d || d.dossier.record?.version !== version || d.dossier.alerts[level]?.dueAt === mark.dueAt) return false;
-    d.dossier.alerts[level] = { ...mark };
-    d.place = level;
+    d.dossier.alerts[level] = { ...mark }; // stays where the scan read it until parked
     return true;
+  }
+
+  async takeOverAlerted(key: string, version: string, level: AlertLevel, fromRunId: string, mark: AlertMark): Promise<boolean> {
+    this.calls.push(`take over ${level} ${key}`);
+    const d = this.dossiers.get(key);
+    const m = d?.dossier.alerts[level];
+    if (!d || d.dossier.record?.version !== version || !m?.pending || m.runId !== fromRunId || m.dueAt !== mark.dueAt) return false;
+    d.dossier.alerts[level] = { ...mark };
+    return true;
+  }
+
+  async parkAlerted(key: string, version: string, level: AlertLevel, runId: string): Promise<void> {
+    this.calls.push(`park ${level} ${key}`);
+    const d = this.dossiers.get(key);
+    const m = d?.dossier.alerts[level];
+    if (!d || !m || m.runId !== runId) return;
+    // Moved only while still the record it was claimed at and in the due index.
+    if (d.dossier.record?.version === version && d.place) d.place = level;
+    delete m.pending;
   }
 
   async dropFromDueIndex(key: string, version: string): Promise<void> {
@@ -102,13 +125,12 @@ export class FakeStore implements ScanStore {
     if (d && d.dossier.record?.version === version) d.place = null;
   }
 
-  async unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void> {
+  async unmarkAlerted(key: string, level: AlertLevel, mark: AlertMark): Promise<void> {
     this.calls.push(`unmark ${level} ${key}`);
     const d = this.dossiers.get(key);
     const m = d?.dossier.alerts[level];
-    if (!d || !m || m.dueAt !== mark.dueAt || m.at !== mark.at) return;
+    if (!d || !m || m.dueAt !== mark.dueAt || m.runId !== mark.runId) return;
     d.dossier.alerts[level] = null;
-    if (d.dossier.record?.version === version) d.place = 'due';
   }
 
   async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {
@@ -132,8 +154,14 @@ export class FakeQueue implements AlertQueue {
     return { unsent, error: unsent.length ? new Error('queue down') : null };
   }
 
+  /** The dossier alerts queued. */
   alerts(): DueAlert[] {
     return this.sent.flatMap((m) => (m.kind === 'alert' ? [m.alert] : []));
+  }
+
+  /** The feedback alerts queued. */
+  feedbackAlerts(): FeedbackAlert[] {
+    return this.sent.flatMap((m) => (m.kind === 'feedback' ? [m.alert] : []));
   }
 
   /** Takes everything queued so far (as a consumer would). */
@@ -144,8 +172,8 @@ export class FakeQueue implements AlertQueue {
 
 interface FakeRun {
   manifest: RunManifest | null;
-  alerts: Map<string, DueAlert>;
-  leases: Map<string, { owner: string; until: number }>;
+  alerts: Map<string, RunAlert>;
+  leases: Map<string, { owner: string; until: number; tries: number }>;
   settled: Map<string, SlotOutcome>;
   closedAt: string | null;
 }
@@ -166,32 +194,54 @@ export class FakeLedger implements AlertLedger {
     return r;
   }
 
-  async openRun(manifest: RunManifest): Promise<void> {
+  async saveManifest(manifest: RunManifest): Promise<void> {
     this.run(manifest.runId).manifest = structuredClone(manifest);
-    this.open.set(manifest.runId, manifest.startedAt);
   }
 
-  async recordAlerts(alerts: DueAlert[]): Promise<void> {
+  async openRun(runId: string, startedAt: string): Promise<void> {
+    this.open.set(runId, startedAt);
+  }
+
+  /** A scan's commit writes in one (the notifier tests set up runs this way). */
+  async commitRun(manifest: RunManifest): Promise<void> {
+    await this.saveManifest(manifest);
+    await this.openRun(manifest.runId, manifest.startedAt);
+  }
+
+  async isCommitted(runId: string): Promise<boolean> {
+    return this.open.has(runId) || (this.runs.get(runId)?.closedAt ?? null) !== null;
+  }
+
+  async abandonRun(runId: string): Promise<void> {
+    this.open.delete(runId);
+  }
+
+  async recordAlerts(alerts: RunAlert[]): Promise<void> {
     if (this.failRecord) throw new Error('ledger down');
-    for (const a of alerts) this.run(a.runId).alerts.set(`${a.level}#${dossierKey(a.code)}`, structuredClone(a));
+    for (const a of alerts) this.run(a.runId).alerts.set(alertIdentity(a), structuredClone(a));
   }
 
   async loadRun(runId: string): Promise<AlertRunState> {
     const r = this.run(runId);
     return {
       manifest: r.manifest ? structuredClone(r.manifest) : null,
-      alerts: [...r.alerts.values()].map((a) => structuredClone(a)),
+      alerts: [...r.alerts.values()].flatMap((a) => (a.level === 'feedback' ? [] : [structuredClone(a)])),
+      feedback: [...r.alerts.values()].flatMap((a) => (a.level === 'feedback' ? [structuredClone(a)] : [])),
       settled: new Set(r.settled.keys()),
       closed: r.closedAt !== null,
     };
   }
 
-  async claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<boolean> {
+  async claimSlot(runId: string, slot: string, owner: string, untilMs: number): Promise<SlotClaim> {
     const r = this.run(runId);
     const lease = r.leases.get(slot);
-    if (lease && lease.until >= this.clock() && lease.owner !== owner) return false;
-    r.leases.set(slot, { owner, until: untilMs });
-    return true;
+    if (lease && lease.owner !== owner) {
+      if (lease.until >= this.clock()) return 'busy';
+      if (lease.tries >= MAX_SEND_TRIES) return 'exhausted';
+    }
+    // A new lease counts a try; its holder renewing it does not (it knows how its own try went).
+    r.leases.set(slot, { owner, until: untilMs, tries: (lease?.tries ?? 0) + (lease?.owner === owner ? 0 : 1) });
+    return 'claimed';
   }
 
   async releaseSlot(runId: string, slot: string, owner: string): Promise<void> {
@@ -228,4 +278,91 @@ export class FakeMailer implements AlertMailer {
     this.sent.push(email);
     return { messageId: `m-${this.sent.length}` };
   }
+}
+
+/**
+ * A scan's process in a crash test. It dies at its `dieAt`-th checkpoint (see `ScanDeps.checkpoint`),
+ * or just before its `dieAt`-th request through a port given to `wrap` (`mode: 'request'`, which
+ * also stops a batch of concurrent writes part-way). From then on nothing of it runs: every later
+ * checkpoint and request never returns (no catch, no finally), while the requests it had already
+ * sent complete, as the store would apply them.
+ */
+export class MortalProcess {
+  /** The checkpoints passed, in order. */
+  readonly steps: ScanStep[] = [];
+  /** Requests sent through wrapped ports (a query's pages not counted: reads change nothing). */
+  readonly requests: string[] = [];
+  dead = false;
+  private inflight = 0;
+  private idle: (() => void) | null = null;
+
+  /** `dieAt`: a count, or the name of the step at whose first checkpoint it dies. */
+  constructor(
+    private readonly dieAt: number | ScanStep = Infinity,
+    private readonly mode: 'checkpoint' | 'request' = 'checkpoint',
+  ) {}
+
+  /** The scan's `checkpoint`. */
+  readonly checkpoint = (step: ScanStep): Promise<void> | undefined => {
+    const due = typeof this.dieAt === 'string' ? step === this.dieAt : this.steps.length + 1 >= this.dieAt;
+    if (!this.dead && this.mode === 'checkpoint' && due) this.die();
+    if (this.dead) return new Promise<void>(() => undefined);
+    this.steps.push(step);
+    return undefined;
+  };
+
+  /** `port` as this process uses it: no request once it is dead. */
+  wrap<T extends object>(port: T): T {
+    return new Proxy(port, {
+      get: (target, prop) => {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        // A query's pages: read on the port itself.
+        if (value.constructor.name === 'AsyncGeneratorFunction') return value.bind(target);
+        return (...args: unknown[]) => {
+          if (!this.dead && this.mode === 'request' && this.requests.length + 1 >= Number(this.dieAt)) this.die();
+          if (this.dead) return new Promise(() => undefined);
+          const out: unknown = value.apply(target, args);
+          if (!(out instanceof Promise)) return out;
+          this.requests.push(String(prop));
+          this.inflight++;
+          return out.finally(() => {
+            this.inflight--;
+            this.settleIfGone();
+          });
+        };
+      },
+    });
+  }
+
+  /** Resolves once the process is dead and every request it sent has completed. */
+  gone(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idle = resolve;
+      this.settleIfGone();
+    });
+  }
+
+  private die(): void {
+    this.dead = true;
+    this.settleIfGone();
+  }
+
+  private settleIfGone(): void {
+    if (this.dead && this.inflight === 0 && this.idle) {
+      this.idle();
+      this.idle = null;
+    }
+  }
+}
+
+/** The `<level> <MaHoSo>` lines of the alert emails `mailer` sent to `recipient`, sorted (repeats kept). */
+export function emailLines(mailer: FakeMailer, recipient: string): string[] {
+  return mailer.sent
+    .filter((e) => e.to === recipient)
+    .flatMap((e) => {
+      const level = e.subject.endsWith('quá hạn') ? 'overdue' : 'soon';
+      return [...e.text.matchAll(/Mã hồ sơ: (\S+)/g)].map((m) => `${level} ${m[1]}`);
+    })
+    .sort();
 }

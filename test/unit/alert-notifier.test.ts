@@ -67,7 +67,7 @@ async function scan(store = ward()) {
 async function scanManifestOnly(store = ward()) {
   const { ledger: full, runId, messages } = await scan(store);
   const ledger = new FakeLedger();
-  await ledger.openRun((await full.loadRun(runId)).manifest!);
+  await ledger.commitRun((await full.loadRun(runId)).manifest!);
   return { ledger, runId, messages };
 }
 
@@ -161,7 +161,7 @@ describe('alert notifier', () => {
         async (keys, sizes, repeats, sesFailures) => {
           // Prepare
           const ledger = new FakeLedger();
-          await ledger.openRun(manifest);
+          await ledger.commitRun(manifest);
           const mailer = new FakeMailer();
           const send = mailer.send.bind(mailer);
           mailer.send = async (email) => {
@@ -379,5 +379,104 @@ describe('an empty or unknown run', () => {
     // Assess
     expect(out.batchItemFailures).toEqual([]);
     expect(mailer.sent).toEqual([]);
+  });
+});
+
+describe('the window SES leaves open: an email accepted, then the ledger write failed', () => {
+  const TO = 'chutich@binhan.local';
+  const ONE: Recipients = { default: [TO], byField: {} };
+
+  /** One overdue dossier for one recipient (one email slot), and a clock the leases follow. */
+  async function oneSlot() {
+    const store = new FakeStore();
+    store.put(record({ code: code(1), dueAt: '2024-04-03T17:00:00+07:00' }));
+    const run = await scan(store);
+    const clock = { now: Date.parse('2024-04-04T09:01:00+07:00') };
+    run.ledger.clock = () => clock.now;
+    return { ...run, clock };
+  }
+
+  it('sends the email at most twice, then settles it unconfirmed and logs it for the IT staff', async () => {
+    // Prepare
+    const { ledger, runId, messages, clock } = await oneSlot();
+    const settle = ledger.settleSlot.bind(ledger);
+    ledger.settleSlot = async (id, slot, outcome) => {
+      if (outcome.outcome === 'sent') throw new Error('ledger down');
+      return settle(id, slot, outcome);
+    };
+    const mailer = new FakeMailer();
+    const notify = alertNotifier(
+      () => ({ ledger, mailer, recipients: ONE }),
+      () => clock.now,
+    );
+    const errors = jest.spyOn(logger, 'error');
+
+    // Act: SQS delivers the failed messages again after the visibility timeout, when the lease is over
+    const failures: number[] = [];
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const out = await notify({ Records: messages.map((m) => sqsRecord(m)) }, context(`attempt-${attempt}`));
+      failures.push(out.batchItemFailures.length);
+      clock.now += 2 * 60_000;
+    }
+
+    // Assess
+    expect(mailer.sent.map((e) => e.to)).toEqual([TO, TO]);
+    expect(failures).toEqual([1, 1, 0, 0]);
+    expect(ledger.runs.get(runId)!.settled.get(`overdue#${TO}`)).toMatchObject({ outcome: 'unconfirmed', messageId: null, dossiers: 1 });
+    expect(ledger.open.has(runId)).toBe(false);
+    const unconfirmed = errors.mock.calls.filter(([message]) => String(message).startsWith('alert email unconfirmed'));
+    expect(unconfirmed).toEqual([[expect.any(String), { runId, level: 'overdue', recipient: TO }]]);
+    expect(JSON.stringify(unconfirmed)).not.toMatch(/074190001234|0912345678|hong@example\.vn/);
+    errors.mockRestore();
+  });
+
+  it('does not send it again while the lease of the try that went silent runs', async () => {
+    // Prepare
+    const { ledger, messages, clock } = await oneSlot();
+    const settle = ledger.settleSlot.bind(ledger);
+    let ledgerDown = true;
+    ledger.settleSlot = async (id, slot, outcome) => {
+      if (ledgerDown) throw new Error('ledger down');
+      return settle(id, slot, outcome);
+    };
+    const mailer = new FakeMailer();
+    const notify = alertNotifier(
+      () => ({ ledger, mailer, recipients: ONE }),
+      () => clock.now,
+    );
+
+    // Act
+    await notify({ Records: messages.map((m) => sqsRecord(m)) }, context('a'));
+    ledgerDown = false;
+    clock.now += 30_000;
+    const during = await notify({ Records: messages.map((m) => sqsRecord(m)) }, context('b'));
+
+    // Assess: another invocation may still be about to record it
+    expect(during.batchItemFailures).toEqual([]);
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('never uses up the tries in an SES outage: a definite failure gives its try back', async () => {
+    // Prepare
+    const { ledger, runId, messages, clock } = await oneSlot();
+    const mailer = new FakeMailer();
+    const notify = alertNotifier(
+      () => ({ ledger, mailer, recipients: ONE }),
+      () => clock.now,
+    );
+    mailer.down = true;
+
+    // Act
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await notify({ Records: messages.map((m) => sqsRecord(m)) }, context(`down-${attempt}`));
+      clock.now += 2 * 60_000;
+    }
+    mailer.down = false;
+    const out = await notify({ Records: messages.map((m) => sqsRecord(m)) }, context('up'));
+
+    // Assess
+    expect(out.batchItemFailures).toEqual([]);
+    expect(mailer.sent).toHaveLength(1);
+    expect(ledger.runs.get(runId)!.settled.get(`overdue#${TO}`)).toMatchObject({ outcome: 'sent' });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Fuzzing of the read and admin routes (CONTRACT 4): `GET /dossiers/{MaHoSo}`,
- * `GET /reports/supervision`, `POST /admin/overdue-scan`. Each run first sends a few generated
+ * `GET /reports/supervision`, `GET /reports/scorecard`, `POST /admin/overdue-scan`. Each run first sends a few generated
  * messages through the real inbound handlers (portal, postal, VNPay), so the reads are fed whatever
  * edge data the parsers accept, then throws an arbitrary request at the read. Never a 5xx, always
  * the contract's JSON, never a stack trace, never a citizen's identifier in the clear.
@@ -19,6 +19,7 @@ import { handler as getDossierHandler } from '../../functions/handlers/get-dossi
 import { handler as scanHandler } from '../../functions/handlers/overdue-scan';
 import { handler as portalHandler } from '../../functions/handlers/portal-webhook';
 import { handler as postalHandler } from '../../functions/handlers/postal-notification';
+import { handler as scorecardHandler } from '../../functions/handlers/scorecard-report';
 import { handler as reportHandler } from '../../functions/handlers/supervision-report';
 import { handler as vnpayHandler } from '../../functions/handlers/vnpay-ipn';
 import {
@@ -49,8 +50,10 @@ jest.mock('../../functions/adapters/wiring', () => {
   return {
     ...actual,
     dossierStore: () => support.fuzzPorts.store,
+    feedbackStore: () => support.fuzzPorts.feedback,
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
+    forecastStore: () => ({ getStats: async () => null, putStats: async () => undefined }),
   };
 });
 
@@ -350,6 +353,7 @@ describe('fuzz: GET /reports/supervision', () => {
           payments: expect.objectContaining({ onlineRate: expect.any(Number), amountVnd: expect.any(Number) }),
           processing: expect.objectContaining({ onTimeRate: expect.any(Number) }),
           byField: expect.any(Array),
+          feedback: expect.objectContaining({ received: expect.any(Number) }),
         });
       } else {
         expect(res.statusCode).toBe(400);
@@ -366,6 +370,59 @@ describe('fuzz: GET /reports/supervision', () => {
     // Assess
     expect(seen.get(200)).toBeGreaterThan(10);
     expect(seen.get(400)).toBeGreaterThan(10);
+  });
+});
+
+// ---- GET /reports/scorecard -----------------------------------------------------------------
+
+describe('fuzz: GET /reports/scorecard', () => {
+  it('answers 200 with the scorecard, 400 naming the parameter or 404 for an unknown ward, for any query', async () => {
+    // Prepare
+    const seen = new Map<number, number>();
+    const day = fc
+      .integer({ min: Date.parse('2024-03-01T00:00:00Z'), max: Date.parse('2024-05-31T00:00:00Z') })
+      .map((ms) => new Date(ms).toISOString().slice(0, 10));
+    const value = fc.oneof({ weight: 4, arbitrary: day }, { weight: 1, arbitrary: anyText }, { weight: 1, arbitrary: isoDate });
+    const query = fc.record(
+      {
+        from: value,
+        to: fc.oneof({ weight: 4, arbitrary: fc.constant('2024-05-31') }, { weight: 1, arbitrary: value }),
+        asOf: fc.oneof(realisticMs.map(toVnIso), isoInstant, anyText),
+        ward: fc.oneof(fc.constantFrom('000.00.12.H57', '000.00.12.h57', '000.00.99.H57', 'not a ward!', ''), anyText),
+      },
+      { requiredKeys: ['from', 'to'] },
+    );
+    const property = fc.asyncProperty(seeds, query, async (s, q) => {
+      resetPorts();
+      await seed(s);
+      const event = httpEvent('GET', '/reports/scorecard', { rawQueryString: new URLSearchParams(q).toString(), queryStringParameters: q });
+
+      // Act
+      const res = await invoke(scorecardHandler, event);
+
+      // Assess
+      const body = contractAnswer(res, Object.values(q));
+      seen.set(res.statusCode ?? 0, (seen.get(res.statusCode ?? 0) ?? 0) + 1);
+      expectMasked(res.body as string);
+      if (res.statusCode === 200) {
+        expect(body).toMatchObject({ period: { from: q.from, to: q.to }, total: { max: 70, score: expect.any(Number) } });
+        expect((body as { groups: { indicators: unknown[] }[] }).groups.flatMap((g) => g.indicators)).toHaveLength(12);
+      } else if (res.statusCode === 404) {
+        expectErrorBody(body, 'unknown_ward');
+      } else {
+        expect(res.statusCode).toBe(400);
+        const error = expectErrorBody(body, 'invalid_request');
+        for (const d of error.details ?? []) expect(['from', 'to', 'asOf', 'ward']).toContain(d.path);
+      }
+      expect(store.writes).toBe(0);
+    });
+
+    // Act
+    await fc.assert(property, { numRuns: 150 });
+
+    // Assess
+    expect(seen.get(200)).toBeGreaterThan(5);
+    expect(seen.get(400)).toBeGreaterThan(5);
   });
 });
 

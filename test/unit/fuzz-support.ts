@@ -4,8 +4,8 @@
  * v2) hands them over, the contract checks every answer must pass, and the arbitraries.
  *
  * The handlers reach the store through `adapters/wiring`; the test files mock only that module's
- * factories (`dossierStore`, `alertLedger`, `alertQueue`) so that the exported middy `handler`s
- * run unchanged, with `fuzzPorts` behind them.
+ * factories (`dossierStore`, `feedbackStore`, `alertLedger`, `alertQueue`) so that the exported
+ * middy `handler`s run unchanged, with `fuzzPorts` behind them.
  */
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
@@ -25,6 +25,7 @@ import { instantMs, vnDate } from '../../functions/core/time';
 import type { Outcome, Payment, PostalEvent, ProgressStep } from '../../functions/core/types';
 import { wardOf } from '../../functions/core/ward';
 import { FakeLedger, FakeQueue } from './alert-fakes';
+import { MemoryFeedbackStore } from './feedback-fakes';
 
 // ---- the store -------------------------------------------------------------------------------
 
@@ -157,10 +158,27 @@ export class MemoryStore implements DossierStore, OverdueIndex {
   async markAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<boolean> {
     const idx = this.index.get(key);
     if (!idx || this.states.get(key)?.record?.version !== version || idx.alerts[level]?.dueAt === mark.dueAt) return false;
-    idx.alerts[level] = { ...mark };
-    idx.place = level;
+    idx.alerts[level] = { ...mark }; // stays where the scan read it until parked
     this.writes++;
     return true;
+  }
+
+  async takeOverAlerted(key: string, version: string, level: AlertLevel, fromRunId: string, mark: AlertMark): Promise<boolean> {
+    const idx = this.index.get(key);
+    const m = idx?.alerts[level];
+    if (!idx || this.states.get(key)?.record?.version !== version || !m?.pending || m.runId !== fromRunId || m.dueAt !== mark.dueAt)
+      return false;
+    idx.alerts[level] = { ...mark };
+    this.writes++;
+    return true;
+  }
+
+  async parkAlerted(key: string, version: string, level: AlertLevel, runId: string): Promise<void> {
+    const idx = this.index.get(key);
+    const m = idx?.alerts[level];
+    if (!idx || !m || m.runId !== runId) return;
+    if (this.states.get(key)?.record?.version === version && idx.place) idx.place = level;
+    delete m.pending;
   }
 
   async dropFromDueIndex(key: string, version: string): Promise<void> {
@@ -168,12 +186,11 @@ export class MemoryStore implements DossierStore, OverdueIndex {
     if (idx && this.states.get(key)?.record?.version === version) idx.place = null;
   }
 
-  async unmarkAlerted(key: string, version: string, level: AlertLevel, mark: AlertMark): Promise<void> {
+  async unmarkAlerted(key: string, level: AlertLevel, mark: AlertMark): Promise<void> {
     const idx = this.index.get(key);
     const m = idx?.alerts[level];
-    if (!idx || !m || m.dueAt !== mark.dueAt || m.at !== mark.at) return;
+    if (!idx || !m || m.dueAt !== mark.dueAt || m.runId !== mark.runId) return;
     idx.alerts[level] = null;
-    if (this.states.get(key)?.record?.version === version) idx.place = 'due';
   }
 
   async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {
@@ -183,11 +200,19 @@ export class MemoryStore implements DossierStore, OverdueIndex {
 }
 
 /** The ports behind the mocked `wiring` factories: one instance each, as a warm Lambda keeps them. */
-export const fuzzPorts = { store: new MemoryStore(), ledger: new FakeLedger(), queue: new FakeQueue() };
+const memoryStore = new MemoryStore();
+/** One raw log for every source: the feedback store writes into the dossier store's list. */
+export const fuzzPorts = {
+  store: memoryStore,
+  feedback: new MemoryFeedbackStore(memoryStore.raw),
+  ledger: new FakeLedger(),
+  queue: new FakeQueue(),
+};
 
-/** Empties the store, the ledger and the queue (between two generated requests). */
+/** Empties the stores, the ledger and the queue (between two generated requests). */
 export function resetPorts(): void {
   fuzzPorts.store.reset();
+  fuzzPorts.feedback.reset();
   fuzzPorts.ledger.runs.clear();
   fuzzPorts.ledger.open.clear();
   fuzzPorts.queue.drain();

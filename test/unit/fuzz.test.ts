@@ -51,8 +51,10 @@ jest.mock('../../functions/adapters/wiring', () => {
   return {
     ...actual,
     dossierStore: () => support.fuzzPorts.store,
+    feedbackStore: () => support.fuzzPorts.feedback,
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
+    forecastStore: () => ({ getStats: async () => null, putStats: async () => undefined }),
   };
 });
 

@@ -16,6 +16,8 @@ import { StoreUnavailableError } from '../../functions/core/ports';
 import { dossierKey } from '../../functions/core/types';
 import { handler as notifierHandler } from '../../functions/handlers/alert-notifier';
 import { handler as digestHandler } from '../../functions/handlers/daily-digest';
+import { handler as feedbackHandler } from '../../functions/handlers/feedback-webhook';
+import { handler as getFeedbackHandler } from '../../functions/handlers/get-feedback';
 import { handler as getDossierHandler } from '../../functions/handlers/get-dossier';
 import { handler as scanHandler } from '../../functions/handlers/overdue-scan';
 import { handler as paygovHandler } from '../../functions/handlers/paygov-confirm';
@@ -33,8 +35,10 @@ jest.mock('../../functions/adapters/wiring', () => {
   return {
     ...actual,
     dossierStore: () => support.fuzzPorts.store,
+    feedbackStore: () => support.fuzzPorts.feedback,
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
+    forecastStore: () => ({ getStats: async () => null, putStats: async () => undefined }),
     alertMailer: () => mockMailer,
     alertRecipients: async () => ({ default: ['chutich@binhan.local'], byField: {} }),
     releaseAlertMessages: async () => undefined,
@@ -125,11 +129,12 @@ function expectNothingPersonal(): void {
 // ---- requests --------------------------------------------------------------------------------
 
 let restoreEnv: () => void;
-const secrets = { portal: '', postal: '', paygov: '', vnpay: '' };
+const secrets = { portal: '', postal: '', feedback: '', paygov: '', vnpay: '' };
 
 beforeAll(async () => {
   restoreEnv = localEnvironment();
   [secrets.portal] = await secretValues('PORTAL_SECRET');
+  [secrets.feedback] = await secretValues('FEEDBACK_SECRET');
   [secrets.postal] = await secretValues('POSTAL_SECRET');
   [secrets.paygov] = await secretValues('PAYGOV_SECRET');
   [secrets.vnpay] = await secretValues('VNPAY_HASH_SECRET');
@@ -238,6 +243,78 @@ describe('portal webhook', () => {
     // Assess
     expect(metricLines().map((m) => m.values)).toEqual([{ StepsReceived: 1 }]);
     expect(logLines('portal delivery')[0]).toMatchObject({ MaHoSo: [STEP.MaHoSo] });
+  });
+});
+
+describe('feedback webhook and read', () => {
+  beforeEach(() => resetPorts());
+
+  /** A feedback item whose words and citizen data must never reach a log line. */
+  const ITEM = {
+    MaPhanAnh: '1022.20240312.0042',
+    NguonTiepNhan: '1022',
+    MaDonVi: '000.00.12.H57',
+    KenhTiepNhan: 1,
+    NgayTiepNhan: '20240312091500',
+    TieuDe: 'Cán bộ hẹn lên hẹn xuống',
+    NoiDung: 'Tôi bị yêu cầu bổ sung giấy tờ nhiều lần, số của tôi 0987654321.',
+    PhanLoai: 2,
+    TrangThai: 2,
+    NgayCapNhat: '20240312100000',
+    MaHoSo: DOSSIER.MaHoSo,
+    NguoiPhanAnh: 'Phạm Thị Lan',
+    SoDienThoai: '0987654321',
+    Email: 'lan.pham@gmail.com',
+    DiaChi: '7 Đường số 9',
+  };
+  const WORDS = [ITEM.TieuDe, 'bổ sung giấy tờ', ITEM.SoDienThoai, ITEM.Email, ITEM.NguoiPhanAnh, ITEM.DiaChi];
+  const feedback = (...data: unknown[]) => ({ service: 'DongBoPhanAnhKienNghi', data });
+
+  it('counts FeedbackReceived / Applied / Duplicate / Stale and logs the ids and counts, never the words or data', async () => {
+    // Prepare
+    const event = signed('/webhooks/feedback', feedback(ITEM, ITEM), secrets.feedback);
+
+    // Act
+    const res = (await invoke(feedbackHandler, event, 'lambda-request-9')) as HttpResult;
+    await invoke(getFeedbackHandler, httpEvent('GET', `/feedback/${ITEM.MaPhanAnh}`, { pathParameters: { MaPhanAnh: ITEM.MaPhanAnh } }));
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(metricLines().map((m) => m.values)).toEqual([
+      { FeedbackReceived: 2, FeedbackApplied: 1, FeedbackDuplicate: 1, FeedbackStale: 0 },
+    ]);
+    expect(logLines('feedback delivery')[0]).toMatchObject({
+      deliveryId: requestId(event),
+      function_request_id: 'lambda-request-9',
+      MaPhanAnh: [ITEM.MaPhanAnh],
+      MaHoSo: [DOSSIER.MaHoSo],
+      received: 2,
+      applied: 1,
+      duplicate: 1,
+    });
+    const text = written.join('');
+    for (const word of WORDS) expect(text).not.toContain(word);
+  });
+
+  it('a rejected item: one Rejected line (invalid_payload), and no word of it in the log', async () => {
+    // Act
+    const res = (await invoke(
+      feedbackHandler,
+      signed('/webhooks/feedback', feedback({ ...ITEM, TrangThai: 4 }), secrets.feedback),
+    )) as HttpResult;
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(metricLines()).toEqual([
+      {
+        namespace: 'Motcua',
+        dimensions: [['service', 'Reason']],
+        dims: { service: 'motcua', Reason: 'invalid_payload' },
+        values: { Rejected: 1 },
+      },
+    ]);
+    const text = written.join('');
+    for (const word of WORDS) expect(text).not.toContain(word);
   });
 });
 
@@ -425,10 +502,17 @@ describe('scan, notifier and digest', () => {
         dims: { service: 'motcua', Level: 'soon' },
         values: { DossiersFlagged: 0 },
       },
+      // The feedback part of the same scan: no item is past its deadline.
+      { namespace: 'Motcua', dimensions: [['service']], dims: { service: 'motcua' }, values: { FeedbackFlagged: 0 } },
     ]);
     expect(notifierLines.map((m) => m.values)).toEqual([{ EmailsSent: 1 }]);
     expect(digestLines).toEqual([
-      { namespace: 'Motcua', dimensions: [['service']], dims: { service: 'motcua' }, values: { OverdueOpen: 1, EmailsSent: 1 } },
+      {
+        namespace: 'Motcua',
+        dimensions: [['service']],
+        dims: { service: 'motcua' },
+        values: { OverdueOpen: 1, FeedbackOverdueOpen: 0, EmailsSent: 1 },
+      },
     ]);
     expect(mockMailer.sent).toHaveLength(2);
     const digestLog = logLines('daily digest')[0];

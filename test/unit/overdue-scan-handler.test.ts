@@ -204,4 +204,148 @@ describe('daily digest', () => {
     expect(email.text).not.toContain('074190001234');
     expect(email.text).not.toContain('0912345678');
   });
+
+  it("sends a day's digest to a recipient at most twice when the ledger loses SES's answers, then settles it unconfirmed", async () => {
+    // Prepare
+    const store = ward();
+    const ledger = new FakeLedger();
+    let now = Date.parse('2024-04-05T07:30:00+07:00');
+    ledger.clock = () => now;
+    const settle = ledger.settleSlot.bind(ledger);
+    ledger.settleSlot = async (runId, slot, outcome) => {
+      if (outcome.outcome === 'sent') throw new Error('ledger down');
+      return settle(runId, slot, outcome);
+    };
+    const mailer = new FakeMailer();
+    const recipients = { default: ['chutich@binhan.local'], byField: {} };
+    const digest = dailyDigest(
+      () => ({ store, ledger, mailer, recipients }),
+      () => now,
+    );
+    const tick = { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: '2024-04-05T00:30:00Z' };
+    const errors = jest.spyOn(logger, 'error');
+
+    // Act: the schedule retries the failed tick; the lease of a silent try runs a minute
+    const outcomes: string[] = [];
+    for (const wait of [0, 10_000, 2 * 60_000, 2 * 60_000, 2 * 60_000]) {
+      now += wait;
+      outcomes.push(
+        await digest(tick).then(
+          (r) => `sent ${r.sent}`,
+          (err: Error) => err.message,
+        ),
+      );
+    }
+
+    // Assess
+    expect(outcomes).toEqual(['ledger down', 'sent 0', 'ledger down', 'sent 0', 'sent 0']);
+    expect(mailer.sent.map((e) => e.to)).toEqual(['chutich@binhan.local', 'chutich@binhan.local']);
+    expect(ledger.runs.get('digest-2024-04-05')!.settled.get('digest#chutich@binhan.local')).toMatchObject({ outcome: 'unconfirmed' });
+    expect(errors.mock.calls.filter(([m]) => String(m).startsWith('digest email unconfirmed'))).toHaveLength(1);
+    errors.mockRestore();
+  });
+});
+
+describe('daily digest: the forecast', () => {
+  it('recomputes each ward’s statistics, stores them, and lists the open dossiers at risk under "Hồ sơ có nguy cơ trễ hạn"', async () => {
+    // Prepare: 20 finished dossiers of P9 took 3 working days each; two open P9 dossiers, due in 2 and in 15 days
+    const store = new FakeStore();
+    const finished = Array.from({ length: 20 }, (_, i) =>
+      record({
+        code: `000.00.12.H57-240301-${String(100 + i)}`,
+        procedureCode: 'P9',
+        status: 10,
+        receivedAt: '2024-03-04T07:00:00+07:00',
+        finishedAt: '2024-03-06T17:00:00+07:00',
+        dueAt: '2024-03-08T17:00:00+07:00',
+      }),
+    );
+    const risky = record({
+      code: '000.00.12.H57-240401-0007',
+      procedureCode: 'P9',
+      receivedAt: '2024-04-04T07:00:00+07:00',
+      dueAt: '2024-04-05T17:00:00+07:00',
+    });
+    const calm = record({
+      code: '000.00.12.H57-240401-0008',
+      procedureCode: 'P9',
+      receivedAt: '2024-04-04T07:00:00+07:00',
+      dueAt: '2024-04-25T17:00:00+07:00',
+    });
+    for (const r of [...finished, risky, calm]) store.put(r);
+    const kept: unknown[] = [];
+    const reader = {
+      listWards: async () => ['000.00.12.H57'],
+      async *listReceived(from: string, to: string) {
+        for (const { dossier } of store.dossiers.values()) {
+          const day = dossier.record!.receivedAt.slice(0, 10);
+          if (day >= from && day <= to) yield dossier;
+        }
+      },
+    };
+    const stats = { getStats: async () => null, putStats: async (s: unknown) => void kept.push(s) };
+    const mailer = new FakeMailer();
+    const digest = dailyDigest(
+      () => ({
+        store,
+        ledger: new FakeLedger(),
+        mailer,
+        recipients: { default: ['chutich@binhan.local'], byField: {} },
+        forecast: { reader, stats },
+      }),
+      () => Date.parse('2024-04-05T07:30:00+07:00'),
+    );
+
+    // Act
+    const out = await digest({ 'detail-type': 'Scheduled Event', time: '2024-04-05T00:30:00Z' });
+
+    // Assess
+    expect(out).toMatchObject({ overdue: 0, atRisk: 1, sent: 1 });
+    expect(kept).toEqual([
+      expect.objectContaining({
+        ward: '000.00.12.H57',
+        computedAt: '2024-04-05T07:30:00+07:00',
+        window: { from: '2023-04-07', to: '2024-04-05' },
+      }),
+    ]);
+    const email = mailer.sent[0];
+    expect(email.text).toContain('Hồ sơ có nguy cơ trễ hạn:');
+    expect(email.text).toContain('000.00.12.H57-240401-0007');
+    expect(email.text).not.toContain('000.00.12.H57-240401-0008');
+    expect(email.text).toContain('đã dùng 8,5 giờ, còn 7,5 giờ làm việc, P90 24,0 giờ');
+    expect(email.html).toContain('<h3 style="margin:16px 0 4px">Hồ sơ có nguy cơ trễ hạn</h3>');
+  });
+});
+
+describe('daily digest: a forecast that fails', () => {
+  it('still sends the overdue digest, with an empty at-risk section', async () => {
+    // Prepare
+    const store = ward();
+    const mailer = new FakeMailer();
+    const reader = {
+      listWards: async () => ['000.00.12.H57'],
+      // biome-ignore lint/correctness/useYield: a read that fails before yielding anything
+      async *listReceived(): AsyncIterable<never> {
+        throw new Error('DynamoDB read failed: throttled');
+      },
+    };
+    const digest = dailyDigest(
+      () => ({
+        store,
+        ledger: new FakeLedger(),
+        mailer,
+        recipients: { default: ['chutich@binhan.local'], byField: {} },
+        forecast: { reader, stats: { getStats: async () => null, putStats: async () => undefined } },
+      }),
+      () => Date.parse('2024-04-05T07:30:00+07:00'),
+    );
+
+    // Act
+    const out = await digest({ 'detail-type': 'Scheduled Event', time: '2024-04-05T00:30:00Z' });
+
+    // Assess
+    expect(out).toMatchObject({ overdue: 1, atRisk: 0, sent: 1 });
+    expect(mailer.sent[0].text).toContain('000.00.12.H57-240401-0001');
+    expect(mailer.sent[0].text).toContain('Không có hồ sơ nào có nguy cơ trễ hạn.');
+  });
 });

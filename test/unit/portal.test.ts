@@ -526,6 +526,89 @@ describe('parsePortalMessage: dossier records (DongBoHoSoMC)', () => {
   });
 });
 
+describe('parsePortalMessage: the Decision 766 fields (TaiLieuNop, DanhSachGiayToKetQua, VNeID)', () => {
+  const component = (over: Json = {}): Json => ({ MaThanhPhanHoSo: 'TP01', DuocSoHoa: 0, DuocTaiSuDung: 0, DuocLayTuKhoDMQG: 0, ...over });
+
+  it('leaves the three keys out of a record that carries none of the fields (its hash is unchanged)', () => {
+    // Act
+    const record = firstRecord(parsePortalMessage(dossiers(dossierJson())));
+
+    // Assess
+    expect('documents' in record || 'resultFile' in record || 'vneidVerified' in record).toBe(false);
+  });
+
+  it.each<[string, Json[], { digitised: boolean; reused: boolean; fromDataStore: boolean }]>([
+    ['no component flagged', [component(), component({ MaThanhPhanHoSo: 2 })], { digitised: false, reused: false, fromDataStore: false }],
+    ['one digitised (as a string)', [component(), component({ DuocSoHoa: '1' })], { digitised: true, reused: false, fromDataStore: false }],
+    ['reused 1', [component({ DuocTaiSuDung: 1 })], { digitised: false, reused: true, fromDataStore: false }],
+    ['reused "2"', [component({ DuocTaiSuDung: '2' })], { digitised: false, reused: true, fromDataStore: false }],
+    ['from the data store', [component({ DuocLayTuKhoDMQG: 1, DuocSoHoa: true })], { digitised: true, reused: false, fromDataStore: true }],
+    ['the empty list', [], { digitised: false, reused: false, fromDataStore: false }],
+  ])('reduces TaiLieuNop to its flags: %s', (_, list, flags) => {
+    // Act
+    const record = firstRecord(parsePortalMessage(dossiers(dossierJson({ TaiLieuNop: list }))));
+
+    // Assess
+    expect(record.documents).toEqual(flags);
+  });
+
+  it.each<[unknown, boolean]>([
+    [[{ MaGiayToKetQua: 'KQ01', DuongDanTepTinKetQua: 'https://dichvucong.binhduong.gov.vn/kq/KQ01.pdf' }], true],
+    [[{ MaGiayToKetQua: 'KQ01', DuongDanTepTinKetQua: '' }, { MaGiayToKetQua: 'KQ02' }], false],
+    [
+      [
+        { MaGiayToKetQua: 'KQ01', DuongDanTepTinKetQua: null },
+        { MaGiayToKetQua: 'KQ02', DuongDanTepTinKetQua: 'kq/2.pdf' },
+      ],
+      true,
+    ],
+    [[], false],
+  ])('reads DanhSachGiayToKetQua %j as resultFile %p', (list, expected) => {
+    // Act
+    const record = firstRecord(parsePortalMessage(dossiers(dossierJson({ DanhSachGiayToKetQua: list }))));
+
+    // Assess
+    expect(record.resultFile).toBe(expected);
+  });
+
+  it.each<[unknown, boolean]>([
+    [1, true],
+    ['1', true],
+    [0, false],
+    ['0', false],
+  ])('reads TaiKhoanDuocXacThucVoiVNeID %p as %p', (value, expected) => {
+    // Act
+    const record = firstRecord(parsePortalMessage(dossiers(dossierJson({ TaiKhoanDuocXacThucVoiVNeID: value }))));
+
+    // Assess
+    expect(record.vneidVerified).toBe(expected);
+  });
+
+  it.each<[string, Json, string]>([
+    ['a reuse code 3', { TaiLieuNop: [component(), component({ DuocTaiSuDung: 3 })] }, 'data[2].TaiLieuNop[1].DuocTaiSuDung'],
+    ['a digitised flag 2', { TaiLieuNop: [component({ DuocSoHoa: 2 })] }, 'data[2].TaiLieuNop[0].DuocSoHoa'],
+    ['a data-store flag "yes"', { TaiLieuNop: [component({ DuocLayTuKhoDMQG: 'yes' })] }, 'data[2].TaiLieuNop[0].DuocLayTuKhoDMQG'],
+    ['a component that is not an object', { TaiLieuNop: ['TP01'] }, 'data[2].TaiLieuNop[0]'],
+    ['TaiLieuNop not a list', { TaiLieuNop: { MaThanhPhanHoSo: 'TP01' } }, 'data[2].TaiLieuNop'],
+    [
+      'a result file path that is a number',
+      { DanhSachGiayToKetQua: [{ MaGiayToKetQua: 'KQ', DuongDanTepTinKetQua: 7 }] },
+      'data[2].DanhSachGiayToKetQua[0].DuongDanTepTinKetQua',
+    ],
+    ['a VNeID flag 2', { TaiKhoanDuocXacThucVoiVNeID: 2 }, 'data[2].TaiKhoanDuocXacThucVoiVNeID'],
+    ['101 components', { TaiLieuNop: Array.from({ length: 101 }, () => component()) }, 'data[2].TaiLieuNop'],
+  ])('rejects %s, naming its path', (_, over, path) => {
+    // Prepare
+    const body = dossiers(dossierJson(), dossierJson(), dossierJson(over));
+
+    // Act
+    const details = detailsOf(() => parsePortalMessage(body));
+
+    // Assess
+    expect(details.map((d) => d.path)).toEqual([path]);
+  });
+});
+
 describe('parsePortalMessage: progress steps (CapNhatTienDoHoSoMC)', () => {
   it('maps a progress step', () => {
     // Prepare

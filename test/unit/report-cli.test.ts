@@ -17,6 +17,18 @@ const REPORT: SupervisionReport = {
     onTimeRate: 1,
   },
   byField: [],
+  feedback: {
+    received: 22,
+    answered: 22,
+    answeredOnTime: 21,
+    answeredLate: 1,
+    open: 0,
+    openOverdue: 0,
+    refused: 0,
+    aboutProcedures: 15,
+    aboutConduct: 0,
+    dissatisfied: 1,
+  },
 };
 
 describe('parseArgs', () => {

@@ -1,4 +1,11 @@
-import { formatVnDate, formatVnNumber, formatVnPercent, renderReport, type SupervisionReport } from '../../functions/core/report';
+import {
+  feedbackSentence,
+  formatVnDate,
+  formatVnNumber,
+  formatVnPercent,
+  renderReport,
+  type SupervisionReport,
+} from '../../functions/core/report';
 
 /** The figures of the council's notice (01/01/2023 – 31/03/2024), plus processing figures. */
 const NOTICE: SupervisionReport = {
@@ -18,6 +25,18 @@ const NOTICE: SupervisionReport = {
     { MaLinhVuc: 'CT', TenLinhVuc: 'Chứng thực', received: 6_000, finishedLate: 1, openOverdue: 0 },
     { MaLinhVuc: 'HT', TenLinhVuc: 'Hộ tịch', received: 5_701, finishedLate: 300, openOverdue: 50 },
   ],
+  feedback: {
+    received: 22,
+    answered: 22,
+    answeredOnTime: 21,
+    answeredLate: 1,
+    open: 0,
+    openOverdue: 0,
+    refused: 0,
+    aboutProcedures: 15,
+    aboutConduct: 0,
+    dissatisfied: 1,
+  },
 };
 
 describe('formatVnNumber', () => {
@@ -193,5 +212,72 @@ describe('renderReport', () => {
     // Assess
     expect(JSON.parse(json)).toEqual(NOTICE);
     expect(json).toContain('\n  "period": {');
+  });
+});
+
+describe('the feedback sentence (the notice: "Đã tiếp nhận 22 tin phản ánh, kiến nghị …")', () => {
+  it.each(['md', 'html'] as const)('%s prints the sentence and the feedback rows', (format) => {
+    // Act
+    const text = renderReport(NOTICE, format);
+
+    // Assess
+    expect(text).toContain(
+      'Đã tiếp nhận 22 tin phản ánh, kiến nghị; đã trả lời 22 (đúng hạn 21, trễ hạn 1); ' +
+        'không có phản ánh, kiến nghị nào về hành vi nhũng nhiễu, gây phiền hà.',
+    );
+    expect(text).toContain('Người phản ánh chưa hài lòng với kết quả trả lời: 1.');
+    expect(text).toContain('Phản ánh về hành vi nhũng nhiễu, gây phiền hà');
+  });
+
+  it('json carries the feedback block as the contract writes it', () => {
+    // Act
+    const json = JSON.parse(renderReport(NOTICE, 'json'));
+
+    // Assess
+    expect(json.feedback).toEqual(NOTICE.feedback);
+  });
+
+  it.each([
+    [
+      'items about conduct, open and refused ones',
+      {
+        ...NOTICE.feedback,
+        received: 1_030,
+        answered: 1_000,
+        answeredOnTime: 990,
+        answeredLate: 10,
+        open: 25,
+        openOverdue: 3,
+        refused: 5,
+        aboutConduct: 2,
+        dissatisfied: 0,
+      },
+      'Đã tiếp nhận 1.030 tin phản ánh, kiến nghị; đã trả lời 1.000 (đúng hạn 990, trễ hạn 10); đang xử lý 25 (quá hạn 3); ' +
+        'từ chối, lưu trữ 5; có 2 phản ánh, kiến nghị về hành vi nhũng nhiễu, gây phiền hà.',
+    ],
+    [
+      'none at all',
+      { ...NOTICE.feedback, received: 0, answered: 0, answeredOnTime: 0, answeredLate: 0, aboutProcedures: 0, dissatisfied: 0 },
+      'Đã tiếp nhận 0 tin phản ánh, kiến nghị; đã trả lời 0 (đúng hạn 0, trễ hạn 0); không có phản ánh, kiến nghị nào về hành vi nhũng nhiễu, gây phiền hà.',
+    ],
+  ])('says %s', (_what, feedback, sentence) => {
+    // Act
+    const sentenceOf = feedbackSentence(feedback);
+
+    // Assess
+    expect(sentenceOf).toBe(sentence);
+    expect(renderReport({ ...NOTICE, feedback }, 'md')).toContain(sentence);
+  });
+
+  it('prints a report without a feedback block (an older server) without the sentence', () => {
+    // Prepare
+    const { feedback: _dropped, ...older } = NOTICE;
+
+    // Act
+    const md = renderReport(older as typeof NOTICE, 'md');
+
+    // Assess
+    expect(md).toContain('tiếp nhận 11.701 hồ sơ');
+    expect(md).not.toContain('phản ánh');
   });
 });

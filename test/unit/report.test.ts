@@ -2,11 +2,14 @@ import fc from 'fast-check';
 import type { StoredDossier } from '../../functions/core/ports';
 import {
   buildSupervisionReport,
+  noFeedback,
   SupervisionTally,
   type SupervisionReport,
   type SupervisionReportOptions,
 } from '../../functions/core/report';
 import type { DossierRecord, Payment, PostalEvent, Status } from '../../functions/core/types';
+import { feedbackDueAt, type FeedbackItem, type FeedbackStatus } from '../../functions/core/feedback';
+import { feedbackItem } from './feedback-fakes';
 
 const DUE = '2024-04-03T17:00:00+07:00';
 const FEE = 50_000;
@@ -158,8 +161,21 @@ describe('buildSupervisionReport: period', () => {
       payments: { dossiersWithFees: 0, paidOnline: 0, onlineRate: 0, amountVnd: 0 },
       processing: { ...NO_PROCESSING, onTimeRate: 0 },
       byField: [],
+      feedback: noFeedback(),
     });
-    expect(Object.keys(report)).toEqual(['period', 'received', 'payments', 'processing', 'byField']);
+    expect(Object.keys(report)).toEqual(['period', 'received', 'payments', 'processing', 'byField', 'feedback']);
+    expect(Object.keys(report.feedback)).toEqual([
+      'received',
+      'answered',
+      'answeredOnTime',
+      'answeredLate',
+      'open',
+      'openOverdue',
+      'refused',
+      'aboutProcedures',
+      'aboutConduct',
+      'dissatisfied',
+    ]);
     expect(Object.keys(report.processing)).toEqual([
       'finishedEarly',
       'finishedOnTime',
@@ -567,7 +583,33 @@ describe('buildSupervisionReport: invariants', () => {
     );
   });
 
-  it('merges per-ward tallies into exactly the report over every dossier (the province total)', () => {
+  /** A feedback item of ward 0–3, any status, category, rating, receipt and deadline around the period's edges. */
+  const arbWardFeedback = fc
+    .record({
+      ward: fc.integer({ min: 0, max: 3 }),
+      status: fc.integer({ min: 1, max: 6 }),
+      category: fc.constantFrom(1 as const, 2 as const, 3 as const),
+      rating: fc.option(fc.constantFrom(1 as const, 2 as const)),
+      receivedMs: fc.integer({ min: Date.parse('2023-12-30T00:00:00Z'), max: Date.parse('2025-01-02T00:00:00Z') }),
+      deadline: fc.option(fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2025-01-31T00:00:00Z') })),
+      answerOffsetH: fc.integer({ min: 0, max: 900 }),
+    })
+    .map((v) => {
+      const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+      const answered = v.status === 4 || v.status === 5;
+      const item = feedbackItem({
+        ward: `000.00.12.H5${v.ward}`,
+        status: v.status as FeedbackStatus,
+        category: v.category,
+        rating: v.rating,
+        receivedAt: iso(v.receivedMs),
+        deadline: v.deadline === null ? null : iso(v.deadline),
+        answeredAt: answered ? iso(v.receivedMs + v.answerOffsetH * 3_600_000) : null,
+      });
+      return { ward: v.ward, stored: { item, dueAt: feedbackDueAt(item) } };
+    });
+
+  it('merges per-ward tallies into exactly the report over every dossier and feedback item (the province total)', () => {
     const named = (d: StoredDossier, name: string, updatedMs: number): StoredDossier =>
       d.record ? { ...d, record: { ...d.record, fieldName: name, updatedAt: new Date(updatedMs).toISOString() } } : d;
     const arbWardDossier = fc.record({
@@ -578,21 +620,78 @@ describe('buildSupervisionReport: invariants', () => {
       updatedMs: fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2024-12-31T00:00:00Z') }),
     });
     fc.assert(
-      fc.property(fc.array(arbWardDossier, { maxLength: 60 }), (rows) => {
+      fc.property(fc.array(arbWardDossier, { maxLength: 60 }), fc.array(arbWardFeedback, { maxLength: 30 }), (rows, items) => {
         // Prepare
         const all = rows.map((r) => named(r.dossier, r.name, r.updatedMs));
         const tallies = [0, 1, 2, 3].map(() => new SupervisionTally(options()));
         rows.forEach((r, i) => {
           tallies[r.ward].add(all[i]);
         });
+        for (const f of items) tallies[f.ward].addFeedback(f.stored);
 
         // Act
         const province = new SupervisionTally(options());
         for (const t of tallies) province.merge(t);
 
         // Assess
-        expect(province.report()).toEqual(buildSupervisionReport(all, options()));
+        const whole = buildSupervisionReport(
+          all,
+          options(),
+          items.map((f) => f.stored),
+        );
+        expect(province.report()).toEqual(whole);
+        const sum = (k: keyof typeof whole.feedback) => tallies.reduce((n, t) => n + t.report().feedback[k], 0);
+        for (const k of Object.keys(whole.feedback) as (keyof typeof whole.feedback)[]) expect(whole.feedback[k]).toBe(sum(k));
       }),
     );
+  });
+});
+
+describe('the feedback block', () => {
+  const stored = (over: Partial<FeedbackItem>) => {
+    const item = feedbackItem(over);
+    return { item, dueAt: feedbackDueAt(item) };
+  };
+
+  it('counts each item of the period once, by where it stands at the report clock (deadline 2024-04-02 17:00)', () => {
+    // Prepare
+    const items = [
+      stored({ status: 4, answeredAt: '2024-04-02T17:00:00+07:00', rating: 1 }), // on time, at the deadline
+      stored({ status: 5, answeredAt: '2024-04-03T08:00:00+07:00', rating: 2 }), // late, dissatisfied
+      stored({ status: 3, category: 2 }), // open, about conduct; overdue at the clock below
+      stored({ status: 1, receivedAt: '2024-04-01T08:00:00+07:00', category: 3 }), // open, not yet due
+      stored({ status: 6, category: 3 }), // refused, never overdue
+      stored({ status: 2, deadline: '2024-04-10T17:00:00+07:00' }), // HanXuLy moved: not overdue
+    ];
+
+    // Act
+    const report = buildSupervisionReport([], options({ asOf: '2024-04-04T09:00:00+07:00' }), items);
+
+    // Assess
+    expect(report.feedback).toEqual({
+      received: 6,
+      answered: 2,
+      answeredOnTime: 1,
+      answeredLate: 1,
+      open: 3,
+      openOverdue: 1,
+      refused: 1,
+      aboutProcedures: 3,
+      aboutConduct: 1,
+      dissatisfied: 1,
+    });
+  });
+
+  it.each([
+    ['23:30 on 31/12/2023 in Vietnam: before the period', '2023-12-31T23:30:00+07:00', 0],
+    ['17:30 UTC on 31/12/2023 is 00:30 on 01/01/2024 in Vietnam: inside', '2023-12-31T17:30:00Z', 1],
+    ['23:59:59 on 31/12/2024 in Vietnam: inside', '2024-12-31T23:59:59+07:00', 1],
+    ['17:00 UTC on 31/12/2024 is 00:00 on 01/01/2025 in Vietnam: after', '2024-12-31T17:00:00Z', 0],
+  ])('takes an item by the Vietnam date of NgayTiepNhan: %s', (_what, receivedAt, count) => {
+    // Act
+    const report = buildSupervisionReport([], options(), [stored({ receivedAt, status: 6 })]);
+
+    // Assess
+    expect(report.feedback.received).toBe(count);
   });
 });

@@ -1,8 +1,9 @@
 import { overdueWorkingDays } from '../../functions/core/calendar';
 import type { AlertQueueMessage, DueAlert } from '../../functions/core/ports';
-import { AlertQueueError, newRunId, runOverdueScan, type ScanDeps } from '../../functions/core/scan';
+import { AlertQueueError, CLAIM_LEASE_MS, newRunId, runOverdueScan, type ScanDeps, type ScanStep } from '../../functions/core/scan';
+import { toVnIso } from '../../functions/core/time';
 import { dossierKey } from '../../functions/core/types';
-import { FakeLedger, FakeQueue, FakeStore, record } from './alert-fakes';
+import { FakeLedger, FakeQueue, FakeStore, MortalProcess, record } from './alert-fakes';
 
 // Thursday 4 April 2024, 09:00 in Hà Nội: the due-soon horizon is Friday 5 April, 17:00.
 const NOW = '2024-04-04T09:00:00+07:00';
@@ -52,7 +53,13 @@ describe('runOverdueScan', () => {
     expect(store.calls).toContain(`drop ${dossierKey(code(5))}`);
     expect(store.get(code(1)).place).toBe('overdue'); // parked for the digest, out of the scan's reach
     expect(store.get(code(2)).place).toBe('soon'); // waits to become overdue, read again only then
-    expect(store.get(code(1)).dossier.alerts.overdue).toEqual({ dueAt: '2024-04-03T17:00:00+07:00', at: NOW });
+    // Settled: the run is committed and the dossier parked.
+    expect(store.get(code(1)).dossier.alerts.overdue).toEqual({
+      dueAt: '2024-04-03T17:00:00+07:00',
+      at: NOW,
+      runId: d.runId,
+      claimedAt: toVnIso(WALL),
+    });
   });
 
   it('queues everything the email needs and nothing about the applicant', async () => {
@@ -212,7 +219,7 @@ describe('runOverdueScan', () => {
     expect(next.queue.sent).toContainEqual({ kind: 'flush', runId: d.runId, force: false });
   });
 
-  it('gives back every claim and closes the run when the ledger cannot take its alerts', async () => {
+  it('gives back every claim and commits nothing when the ledger cannot take its alerts', async () => {
     // Prepare
     const store = ward();
     const d = deps(store);
@@ -226,7 +233,9 @@ describe('runOverdueScan', () => {
     expect(d.queue.sent).toEqual([]);
     expect(store.get(code(1)).dossier.alerts.overdue).toBeNull();
     expect(store.get(code(1)).place).toBe('due');
-    expect((await d.ledger.loadRun(d.runId)).closed).toBe(true);
+    // Alerts first, then the manifest: no manifest, so nothing the notifier could deliver.
+    expect((await d.ledger.loadRun(d.runId)).manifest).toBeNull();
+    expect(await d.ledger.isCommitted(d.runId)).toBe(false);
     expect(await d.ledger.listOpenRuns()).toEqual([]);
   });
 
@@ -234,7 +243,7 @@ describe('runOverdueScan', () => {
     // Prepare
     const store = ward();
     const d = deps(store);
-    d.ledger.openRun = async () => {
+    d.ledger.saveManifest = async () => {
       throw new Error('ledger down');
     };
 
@@ -277,8 +286,8 @@ describe('runOverdueScan', () => {
     // Prepare
     const store = new FakeStore();
     const ledger = new FakeLedger();
-    await ledger.openRun({ runId: 'old', clock: NOW, startedAt: '2024-04-03T08:00:00+07:00', counts: { overdue: 2, soon: 0 } });
-    await ledger.openRun({ runId: 'recent', clock: NOW, startedAt: '2024-04-04T08:55:00+07:00', counts: { overdue: 1, soon: 0 } });
+    await ledger.commitRun({ runId: 'old', clock: NOW, startedAt: '2024-04-03T08:00:00+07:00', counts: { overdue: 2, soon: 0 } });
+    await ledger.commitRun({ runId: 'recent', clock: NOW, startedAt: '2024-04-04T08:55:00+07:00', counts: { overdue: 1, soon: 0 } });
     const d = deps(store, { ledger });
 
     // Act
@@ -299,5 +308,177 @@ describe('runOverdueScan', () => {
     // Assess
     expect(id).toBe('20240404090000-1a2b3c4d');
     expect(newRunId(NOW)).not.toBe(newRunId(NOW));
+  });
+});
+
+describe('runOverdueScan after a scan that died', () => {
+  /** A scan of `store` that dies at its first `step` checkpoint; resolves once it is gone. */
+  async function dieAt(step: ScanStep, store: FakeStore, ledger: FakeLedger, queue: FakeQueue): Promise<string> {
+    const process = new MortalProcess(step);
+    const runId = newRunId(NOW);
+    const scan = runOverdueScan({
+      store: process.wrap(store),
+      ledger: process.wrap(ledger),
+      queue: process.wrap(queue),
+      now: NOW,
+      runId,
+      wallClock: () => WALL,
+      checkpoint: process.checkpoint,
+    });
+    await Promise.race([scan, process.gone()]);
+    expect(process.dead).toBe(true);
+    return runId;
+  }
+
+  /** The next scan, `afterMs` of wall clock after the one that died. */
+  function next(store: FakeStore, ledger: FakeLedger, queue: FakeQueue, afterMs: number) {
+    const now = '2024-04-04T09:15:00+07:00';
+    return runOverdueScan({ store, ledger, queue, now, runId: newRunId(now), wallClock: () => WALL + afterMs });
+  }
+
+  it('leaves alone, without asking the ledger, the claims of a run that may still be running', async () => {
+    // Prepare
+    const [store, ledger, queue] = [ward(), new FakeLedger(), new FakeQueue()];
+    const dead = await dieAt('ledger:alerts', store, ledger, queue);
+    ledger.isCommitted = async () => {
+      throw new Error('asked the ledger');
+    };
+
+    // Act
+    const result = await next(store, ledger, queue, CLAIM_LEASE_MS - 1);
+
+    // Assess
+    expect(result).toMatchObject({ scanned: 3, flagged: 0, alertsQueued: 0, takenOver: 0 });
+    expect(queue.sent).toEqual([]);
+    expect(store.get(code(1)).dossier.alerts.overdue).toMatchObject({ runId: dead, pending: true });
+  });
+
+  it('takes over, once the lease is past, the claims of a run that died before its commit point, and alerts them', async () => {
+    // Prepare
+    const [store, ledger, queue] = [ward(), new FakeLedger(), new FakeQueue()];
+    const dead = await dieAt('ledger:manifest', store, ledger, queue);
+
+    // Act
+    const result = await next(store, ledger, queue, CLAIM_LEASE_MS + 1);
+
+    // Assess
+    expect(result).toMatchObject({ flagged: 3, alertsQueued: 3, takenOver: 3 });
+    expect(codes(queue.alerts())).toEqual(['overdue 0001', 'soon 0002', 'soon 0006']);
+    expect(new Set(queue.alerts().map((a) => a.runId))).not.toContain(dead);
+    expect(store.get(code(1)).dossier.alerts.overdue).not.toHaveProperty('pending');
+    expect(store.get(code(1)).place).toBe('overdue');
+    expect(await ledger.isCommitted(dead)).toBe(false);
+  });
+
+  it('only parks, once the lease is past, the claims of a run that died after its commit point, and nudges that run', async () => {
+    // Prepare
+    const [store, ledger, queue] = [ward(), new FakeLedger(), new FakeQueue()];
+    const dead = await dieAt('ledger:open', store, ledger, queue);
+
+    // Act
+    const result = await next(store, ledger, queue, CLAIM_LEASE_MS + 1);
+
+    // Assess
+    expect(result).toMatchObject({ flagged: 0, alertsQueued: 0, runsNudged: 1 });
+    expect(queue.sent).toEqual([{ kind: 'flush', runId: dead, force: false }]);
+    expect(codes((await ledger.loadRun(dead)).alerts)).toEqual(['overdue 0001', 'soon 0002', 'soon 0006']);
+    expect(store.get(code(1))).toMatchObject({ place: 'overdue', dossier: { alerts: { overdue: { runId: dead } } } });
+    expect(store.get(code(1)).dossier.alerts.overdue).not.toHaveProperty('pending');
+    expect(store.get(code(2)).place).toBe('soon');
+  });
+
+  it('asks the ledger nothing when no claim is pending: a scan, then a repeat', async () => {
+    // Prepare
+    const [store, ledger] = [ward(), new FakeLedger()];
+    ledger.isCommitted = async () => {
+      throw new Error('asked the ledger');
+    };
+
+    // Act
+    const first = await runOverdueScan(deps(store, { ledger }));
+    const again = await next(store, ledger, new FakeQueue(), CLAIM_LEASE_MS + 1);
+
+    // Assess
+    expect(first).toMatchObject({ flagged: 3, takenOver: 0 });
+    expect(again).toMatchObject({ scanned: 0, flagged: 0 });
+  });
+
+  it('treats a mark of the previous release (no run, not pending) as settled: parked again, not alerted', async () => {
+    // Prepare
+    const store = ward();
+    store.get(code(1)).dossier.alerts.overdue = { dueAt: '2024-04-03T17:00:00+07:00', at: '2024-04-03T18:00:00+07:00' };
+    const d = deps(store);
+
+    // Act
+    const result = await runOverdueScan(d);
+
+    // Assess
+    expect(result).toMatchObject({ flagged: 2 });
+    expect(codes(d.queue.alerts())).toEqual(['soon 0002', 'soon 0006']);
+    expect(store.calls).toContain(`keep overdue ${dossierKey(code(1))}`);
+    expect(store.get(code(1)).place).toBe('overdue');
+  });
+
+  it.each([
+    ['failed, and was taken back', false, true, 'given back', { flagged: 3, takenOver: 0, runsNudged: 0 }],
+    ['went through, and could not be taken back', true, false, 'pending', { flagged: 0, takenOver: 0, runsNudged: 1 }],
+    ['failed, and could not be taken back', false, false, 'pending', { flagged: 3, takenOver: 3, runsNudged: 0 }],
+  ])(
+    'when the open-run item %s, the claims are %s, and the next scan has each alerted once',
+    async (_what, written, takenBack, left, nextScan) => {
+      // Prepare
+      const store = ward();
+      const d = deps(store);
+      const ledger = d.ledger;
+      const { openRun, abandonRun } = { openRun: ledger.openRun.bind(ledger), abandonRun: ledger.abandonRun.bind(ledger) };
+      ledger.openRun = async (runId, startedAt) => {
+        if (written) await openRun(runId, startedAt);
+        throw new Error('ledger down');
+      };
+      ledger.abandonRun = async (runId) => {
+        if (!takenBack) throw new Error('ledger down');
+        await abandonRun(runId);
+      };
+
+      // Act
+      const attempt = runOverdueScan(d);
+      await expect(attempt).rejects.toThrow('ledger down');
+      const mark = structuredClone(store.get(code(1)).dossier.alerts.overdue);
+      Object.assign(ledger, { openRun, abandonRun });
+      const queue = new FakeQueue();
+      const after = await next(store, ledger, queue, CLAIM_LEASE_MS + 1);
+
+      // Assess
+      expect(d.queue.sent).toEqual([]);
+      expect(mark === null ? 'given back' : mark.pending ? 'pending' : 'settled').toBe(left);
+      expect(after).toMatchObject(nextScan);
+      // Each dossier's alert once: queued by the next scan, or in the ledger of the run it nudges.
+      const alerted = after.flagged > 0 ? codes(queue.alerts()) : codes((await ledger.loadRun(d.runId)).alerts);
+      expect(alerted).toEqual(['overdue 0001', 'soon 0002', 'soon 0006']);
+    },
+  );
+
+  it('does not fail the scan when the parks fail: the run is committed, and a scan after the lease parks them', async () => {
+    // Prepare
+    const store = ward();
+    const d = deps(store);
+    const park = store.parkAlerted.bind(store);
+    store.parkAlerted = async () => {
+      throw new Error('store unavailable');
+    };
+
+    // Act
+    const result = await runOverdueScan(d);
+    store.parkAlerted = park;
+    const soon = await next(store, d.ledger, new FakeQueue(), CLAIM_LEASE_MS - 1);
+    const later = await next(store, d.ledger, new FakeQueue(), CLAIM_LEASE_MS + 1);
+
+    // Assess
+    expect(result).toMatchObject({ flagged: 3, alertsQueued: 3, unparked: 3 });
+    expect((result.parkError as Error).message).toBe('store unavailable');
+    expect(soon).toMatchObject({ flagged: 0 });
+    expect(later).toMatchObject({ flagged: 0, takenOver: 0 });
+    expect(store.get(code(1)).place).toBe('overdue');
+    expect(store.get(code(1)).dossier.alerts.overdue).not.toHaveProperty('pending');
   });
 });

@@ -1,7 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
-import { generateWardStream, type PeriodFigures, type StreamMessage } from '../../events/generator/ward-stream';
-import { referenceReport } from '../../events/generator/reference-report';
+import { EXPECTED_AS_OF, generateWardStream, type PeriodFigures, type StreamMessage } from '../../events/generator/ward-stream';
+import { referenceReport, referenceScorecard } from '../../events/generator/reference-report';
 import { dossierKeysOf, loadStream } from '../../events/generator/load';
+import { applyFeedback, feedbackDueAt, type FeedbackState } from '../../functions/core/feedback';
+import { parseFeedbackMessage } from '../../functions/core/feedback-parser';
+import { buildSupervisionReport } from '../../functions/core/report';
 
 // The People's Council's notice (seed/000_73e8d45149186de7.txt), typed in from the text.
 const NOTICE = {
@@ -322,6 +325,44 @@ describe('generateWardStream', () => {
   });
 });
 
+describe('the Decision 766 fields of the stream', () => {
+  const { messages } = stream;
+
+  it('sends TaiLieuNop, DanhSachGiayToKetQua and TaiKhoanDuocXacThucVoiVNeID in the contract’s forms, and leaves them out of a few records', () => {
+    // Prepare
+    const all = records(messages).map(({ r }) => r);
+
+    // Act
+    const withParts = all.filter((r) => Array.isArray(r.TaiLieuNop));
+    const finished = all.filter((r) => [9, 10].includes(Number(r.TrangThaiHoSo)));
+    const flags = new Set(withParts.flatMap((r) => (r.TaiLieuNop as Rec[]).map((c) => JSON.stringify(c.DuocTaiSuDung))));
+
+    // Assess
+    expect(withParts.length / all.length).toBeGreaterThan(0.9);
+    expect(withParts.length).toBeLessThan(all.length);
+    expect([...flags].sort()).toEqual(['"0"', '"1"', '"2"', '0', '1', '2']);
+    expect(finished.filter((r) => Array.isArray(r.DanhSachGiayToKetQua)).length / finished.length).toBeGreaterThan(0.9);
+    expect(all.filter((r) => r.TaiKhoanDuocXacThucVoiVNeID !== undefined).length).toBeGreaterThan(1000);
+  });
+
+  it.each([
+    ['2023-01-01', '2023-12-31'],
+    ['2024-01-01', '2024-03-31'],
+  ])('gives a scorecard from %s to %s that is neither empty nor full on any dossier indicator (reference reading)', (from, to) => {
+    // Act
+    const card = referenceScorecard(messages, from, to, EXPECTED_AS_OF);
+
+    // Assess
+    for (const [code, i] of Object.entries(card)) {
+      expect([code, i.denominator > 0]).toEqual([code, true]);
+      expect([code, i.numerator > 0 && i.numerator <= i.denominator]).toEqual([code, true]);
+    }
+    for (const code of ['TDGQ.1', 'TTTT.A', 'MDSH.1', 'MDSH.2', 'MDSH.3', 'MDSH.4', 'MDSH.5'] as const) {
+      expect([code, card[code].numerator < card[code].denominator]).toEqual([code, true]);
+    }
+  });
+});
+
 describe('loadStream', () => {
   const realFetch = global.fetch;
   afterEach(() => {
@@ -372,10 +413,15 @@ describe('loadStream', () => {
         } else {
           const header = String((init?.headers as Record<string, string> | undefined)?.['x-motcua-signature']);
           const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header) ?? [];
-          const secret = url.pathname === '/webhooks/portal' ? 'local-portal-secret' : 'local-postal-secret';
+          const secret =
+            { '/webhooks/portal': 'local-portal-secret', '/webhooks/feedback': 'local-feedback-secret' }[url.pathname] ??
+            'local-postal-secret';
           if (createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex') !== v1) bad.push(url.pathname);
           i = slice.findIndex(
-            (m, j) => (m.source === 'portal' || m.source === 'postal') && JSON.stringify(m.body) === raw && !seen.some((s) => s.i === j),
+            (m, j) =>
+              (m.source === 'portal' || m.source === 'postal' || m.source === 'feedback') &&
+              JSON.stringify(m.body) === raw &&
+              !seen.some((s) => s.i === j),
           );
         }
       }
@@ -386,7 +432,7 @@ describe('loadStream', () => {
       seen.push({ i, keys: dossierKeysOf(slice[i]) });
       const m = slice[i];
       const json =
-        m.source === 'portal'
+        m.source === 'portal' || m.source === 'feedback'
           ? { received: m.body.data.length, applied: m.body.data.length, duplicate: 0, stale: 0 }
           : m.source === 'paygov'
             ? { MaLoi: '00', MoTaLoi: 'OK' }
@@ -422,5 +468,83 @@ describe('loadStream', () => {
 
     // Assess
     await expect(run).rejects.toThrow(/paygov PG\d+.*MaLoi":"01"/);
+  });
+});
+
+describe('the ward feedback in the stream', () => {
+  const { messages, expected } = stream;
+  const feedback = messages.flatMap((m, i) => (m.source === 'feedback' ? m.body.data.map((r) => ({ i, r })) : []));
+  const inPeriod = (r: Rec) => String(r.NgayTiepNhan) >= '20230101000000' && String(r.NgayTiepNhan) <= '20240331235959';
+
+  it('expects the notice: 22 items received in the period, all answered on time, none about conduct', () => {
+    // Act
+    const whole = expected.whole.feedback;
+
+    // Assess
+    expect(whole).toMatchObject({ received: 22, answered: 22, answeredOnTime: 22, answeredLate: 0, open: 0, refused: 0, aboutConduct: 0 });
+    expect(expected.year2023.feedback.received + expected.q1Of2024.feedback.received).toBe(22);
+    expect(expected.year2023.feedback.received).toBe(17);
+  });
+
+  it('sends 22 distinct items of the period, all through hotline 1022, and items outside it', () => {
+    // Act
+    const ids = new Set(feedback.filter(({ r }) => inPeriod(r)).map(({ r }) => String(r.MaPhanAnh)));
+    const outside = new Set(feedback.filter(({ r }) => !inPeriod(r)).map(({ r }) => String(r.MaPhanAnh)));
+
+    // Assess
+    expect(ids.size).toBe(22);
+    expect(feedback.filter(({ r }) => inPeriod(r)).every(({ r }) => r.NguonTiepNhan === '1022' && r.PhanLoai !== 2)).toBe(true);
+    expect(outside.size).toBeGreaterThanOrEqual(2);
+    // The edges of the year in Vietnam time: 23:40 on 31/12/2023 and 00:20 on 01/01/2024.
+    expect(feedback.some(({ r }) => String(r.NgayTiepNhan).startsWith('202312312340'))).toBe(true);
+    expect(feedback.some(({ r }) => String(r.NgayTiepNhan).startsWith('202401010020'))).toBe(true);
+  });
+
+  it('repeats versions and delivers some after a newer one (stale), with statuses 1 to 5 and answers with their date', () => {
+    // Prepare
+    const newestSoFar = new Map<string, string>();
+    let stale = 0;
+    const seen = new Set<string>();
+    let repeats = 0;
+
+    // Act
+    for (const { r } of feedback) {
+      const id = String(r.MaPhanAnh);
+      const version = `${id}#${String(r.NgayCapNhat)}`;
+      if (seen.has(version)) repeats++;
+      seen.add(version);
+      if ((newestSoFar.get(id) ?? '') > String(r.NgayCapNhat)) stale++;
+      if (String(r.NgayCapNhat) > (newestSoFar.get(id) ?? '')) newestSoFar.set(id, String(r.NgayCapNhat));
+    }
+
+    // Assess
+    expect(repeats).toBeGreaterThan(10);
+    expect(stale).toBeGreaterThan(2);
+    expect(new Set(feedback.map(({ r }) => Number(r.TrangThai)))).toEqual(new Set([1, 2, 3, 4, 5, 6]));
+    for (const { r } of feedback) if (r.TrangThai === 4 || r.TrangThai === 5) expect(r.NgayTraLoi).toMatch(/^\d{14}$/);
+    expect(feedback.some(({ r }) => typeof r.MaHoSo === 'string' && CODE.test(r.MaHoSo))).toBe(true);
+    expect(feedback.some(({ r }) => typeof r.HanXuLy === 'string')).toBe(true);
+  });
+
+  it("reads the same feedback figures through the pipeline's own parser, fold and report", () => {
+    // Prepare
+    const states = new Map<string, FeedbackState>();
+    for (const m of messages) {
+      if (m.source !== 'feedback') continue;
+      for (const { item } of parseFeedbackMessage(m.body).items)
+        states.set(item.id, applyFeedback(states.get(item.id) ?? null, item).state);
+    }
+    const stored = [...states.values()].map(({ item }) => ({ item, dueAt: feedbackDueAt(item) }));
+    const options = { asOf: expected.asOf, dueAt: () => null };
+
+    // Act
+    const read = [
+      buildSupervisionReport([], { ...options, from: '2023-01-01', to: '2024-03-31' }, stored).feedback,
+      buildSupervisionReport([], { ...options, from: '2023-01-01', to: '2023-12-31' }, stored).feedback,
+      buildSupervisionReport([], { ...options, from: '2024-01-01', to: '2024-03-31' }, stored).feedback,
+    ];
+
+    // Assess
+    expect(read).toEqual([expected.whole.feedback, expected.year2023.feedback, expected.q1Of2024.feedback]);
   });
 });

@@ -1,0 +1,448 @@
+/**
+ * The DynamoDB `FeedbackStore` (CONTRACT 3.6): feedback items in the one table, beside the
+ * dossiers (keys and index names from `table-schema.ts`).
+ *
+ * Writes, each a single-item conditional write that is safe to repeat (no transactions):
+ * - a version of an item: one conditional UpdateItem of `F#<MaPhanAnh> / A`
+ *   (`attribute_not_exists(ver) OR ver < :ver`, which also adds the version to `seen`), no read
+ *   first; `ReturnValues: ALL_OLD` hands back the version it replaced on the same request. A
+ *   version not newer costs one more conditional write (`ADD seen` unless present): duplicate or stale.
+ * - the link to the dossier the item names (`MaHoSo`): the attribute `F#<MaPhanAnh>` of the
+ *   dossier item `D#<key> / A` = {id, ward, version}, written by each applied version that names a
+ *   dossier: SET on that dossier (created under its key if the portal has not sent it yet, as
+ *   payments are), REMOVE on the one the previous version named if another, then the item records
+ *   where its link now is (`link`). Each step is conditional on versions (a link only yields to a
+ *   newer version), so racing deliveries converge; a crash in between is repaired when the sender
+ *   retries: the retry is a duplicate, and a duplicate re-checks the link (one GetItem). Feedback
+ *   is a few items a month per ward: the up to three extra writes per version cost next to nothing.
+ * - the ward registry (`WARDS / <agency code>`), once per ward and container, before its items.
+ *
+ * Indexes: `byReceived` (`FBR#<ward>#<yyyy-MM>`: the report reads a period's months) and `byDue`
+ * (`FBDUE#<shard>` for open items not yet alerted for their deadline, read by the scan up to its
+ * clock; `FBOVD#<shard>` once alerted, read by the daily digest). A closed item leaves `byDue`.
+ */
+import {
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { feedbackDueAt, feedbackHash, isOpenFeedback, seenAs, type FeedbackItem } from '../core/feedback';
+import {
+  StoreUnavailableError,
+  type AlertMark,
+  type FeedbackStore,
+  type OfferedFeedback,
+  type RawMessage,
+  type StoredFeedback,
+} from '../core/ports';
+import { instantMs, vnDate } from '../core/time';
+import { dossierKey, type Outcome } from '../core/types';
+import { rawItems } from './raw-items';
+import { dueShard, FEEDBACK_LINK_PREFIX, monthsBetween, TABLE, WARDS_PK } from './table-schema';
+import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
+
+/** Items of one request written at once. */
+const WRITE_CONCURRENCY = 16;
+const STATE_SK = 'A';
+const ALERT_ATTR = 'alFeedback';
+
+type Item = Record<string, AttributeValue>;
+type UpdateInput = ConstructorParameters<typeof UpdateItemCommand>[0];
+
+const itemPk = (id: string) => `F#${id}`;
+const dossierPk = (key: string) => `D#${key}`;
+
+/** The byReceived partition of a ward's month (yyyy-MM, Vietnam time). */
+const receivedPk = (ward: string, month: string) => `FBR#${ward}#${month}`;
+/** The due index partitions: pending alerts, alerted overdue. */
+type DuePrefix = 'FBDUE' | 'FBOVD';
+const duePk = (prefix: DuePrefix, id: string) => `${prefix}#${dueShard(id)}`;
+/** The due index sort key: the deadline in UTC ISO (sorts as text), then the id. */
+const dueSk = (id: string, dueIso: string) => `${new Date(instantMs(dueIso)).toISOString()}#${id}`;
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Where an item's dossier link is: the dossier key and the ward the link carries. */
+interface LinkPlace {
+  key: string;
+  ward: string;
+}
+
+/** Options of the store. */
+export interface DynamoFeedbackStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Clock for audit stamps (tests fix it). */
+  now?: () => number;
+}
+
+/** The DynamoDB `FeedbackStore`. */
+export class DynamoFeedbackStore implements FeedbackStore {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly now: () => number;
+  /** Items read by queries since the store was made: the benchmark reads it. */
+  itemsRead = 0;
+  /** Write requests sent: the benchmark reads it. */
+  writeRequests = 0;
+
+  constructor(opts: DynamoFeedbackStoreOptions) {
+    this.client = opts.client;
+    this.table = opts.tableName;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Sends a command: a refusal for good is `StoreRefusedError`, an outage `StoreUnavailableError` (`sendChecked`). */
+  private async send<T>(command: object): Promise<T> {
+    if (command instanceof UpdateItemCommand || command instanceof BatchWriteItemCommand) this.writeRequests++;
+    return sendChecked(
+      'DynamoDB (feedback)',
+      (command as { input: RequestInput }).input,
+      () => this.client.send(command as never) as Promise<T>,
+    );
+  }
+
+  /** A conditional UpdateItem: the old item (ALL_OLD) when written, null when its condition failed. */
+  private async updateIf(pk: string, input: Omit<UpdateInput, 'TableName' | 'Key'>): Promise<Item | null> {
+    try {
+      const out = await this.send<{ Attributes?: Item }>(
+        new UpdateItemCommand({ TableName: this.table, Key: { pk: { S: pk }, sk: { S: STATE_SK } }, ...input }),
+      );
+      return out.Attributes ?? {};
+    } catch (err) {
+      if (isConditionFailure(err)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Keeps a message as received in the raw log shared by every source (the same items the dossier
+   * store writes): the feedback webhook then bundles this store alone.
+   */
+  async saveRaw(message: RawMessage): Promise<void> {
+    const items = rawItems(message);
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: WriteRequest[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 5) throw new StoreUnavailableError('DynamoDB left raw message chunks unprocessed after retries');
+        const out = await this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(
+          new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = out.UnprocessedItems?.[this.table] ?? [];
+        if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Wards already in the registry, as far as this process knows (one write per ward and cold start). */
+  private readonly registeredWards = new Set<string>();
+
+  /** Lists the items' wards in the ward registry before any of their items is written (idempotent). */
+  private async registerWards(items: OfferedFeedback[]): Promise<void> {
+    const fresh = [...new Set(items.map((o) => o.item.ward))].filter((w) => !this.registeredWards.has(w));
+    await mapLimit(fresh, WRITE_CONCURRENCY, async (ward) => {
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: WARDS_PK }, sk: { S: ward } },
+          UpdateExpression: 'SET firstSeen = if_not_exists(firstSeen, :t)',
+          ExpressionAttributeValues: { ':t': { S: new Date(this.now()).toISOString() } },
+        }),
+      );
+      this.registeredWards.add(ward);
+    });
+  }
+
+  async offerFeedback(items: OfferedFeedback[]): Promise<Outcome[]> {
+    await this.registerWards(items);
+    // Versions of one item go in request order (the counts then match an in-order delivery);
+    // different items go in parallel.
+    const lanes = new Map<string, number[]>();
+    items.forEach((o, i) => {
+      lanes.set(o.item.id, [...(lanes.get(o.item.id) ?? []), i]);
+    });
+    const outcomes = new Array<Outcome>(items.length);
+    await mapLimit([...lanes.values()], WRITE_CONCURRENCY, async (lane) => {
+      for (const i of lane) outcomes[i] = await this.offerOne(items[i].item);
+    });
+    return outcomes;
+  }
+
+  private async offerOne(item: FeedbackItem): Promise<Outcome> {
+    const hash = feedbackHash(item);
+    const seen = seenAs(item, hash);
+    const due = feedbackDueAt(item);
+    const values: Record<string, unknown> = {
+      ':id': item.id,
+      ':rec': item,
+      ':ver': item.version,
+      ':hash': hash,
+      ':seen': new Set([seen]),
+      ':due': due,
+      ':ward': item.ward,
+      ':g2pk': receivedPk(item.ward, vnDate(item.receivedAt).slice(0, 7)),
+      ':g2sk': `${item.receivedAt}#${item.id}`,
+    };
+    let update = 'SET #i = :id, #r = :rec, #v = :ver, #h = :hash, #d = :due, #w = :ward, g2pk = :g2pk, g2sk = :g2sk';
+    let remove = '';
+    if (isOpenFeedback(item.status)) {
+      update += ', g1pk = :g1pk, g1sk = :g1sk';
+      values[':g1pk'] = duePk('FBDUE', item.id);
+      values[':g1sk'] = dueSk(item.id, due);
+    } else {
+      remove = ' REMOVE g1pk, g1sk';
+    }
+    const old = await this.updateIf(itemPk(item.id), {
+      UpdateExpression: `${update}${remove} ADD #s :seen`,
+      ConditionExpression: 'attribute_not_exists(#v) OR #v < :ver',
+      ExpressionAttributeNames: { '#i': 'id', '#r': 'rec', '#v': 'ver', '#h': 'hash', '#d': 'dueAt', '#w': 'ward', '#s': 'seen' },
+      ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+      ReturnValues: 'ALL_OLD',
+    });
+    if (old) {
+      await this.relink(item, linkOf(old));
+      return 'applied';
+    }
+    // Not newer than what is stored: seen before (duplicate) or not (stale, and from now on seen).
+    const unseen = await this.updateIf(itemPk(item.id), {
+      UpdateExpression: 'ADD #s :seen',
+      ConditionExpression: 'attribute_exists(pk) AND NOT contains(#s, :one)',
+      ExpressionAttributeNames: { '#s': 'seen' },
+      ExpressionAttributeValues: { ':seen': { SS: [seen] }, ':one': { S: seen } },
+    });
+    if (unseen) return 'stale';
+    await this.repairLink(item.id);
+    return 'duplicate';
+  }
+
+  /**
+   * Puts the item's dossier link where its newest version `item` says (`from`: where it was): the
+   * link carries the version that wrote it, so it is rewritten by every version naming a dossier
+   * (the state then does not depend on the order of delivery). Nothing to do when neither the old
+   * nor the new version names one.
+   */
+  private async relink(item: FeedbackItem, from: LinkPlace | null): Promise<void> {
+    const to: LinkPlace | null = item.dossierCode ? { key: dossierKey(item.dossierCode), ward: item.ward } : null;
+    if (!from && !to) return;
+    const attr = `${FEEDBACK_LINK_PREFIX}${item.id}`;
+    const names = { '#f': attr, '#fv': 'version' };
+    if (to) {
+      // Created under the dossier's key if the portal has not sent it yet; `code` as a payment sets it.
+      await this.updateIf(dossierPk(to.key), {
+        UpdateExpression: 'SET #f = :link, #c = if_not_exists(#c, :code)',
+        ConditionExpression: 'attribute_not_exists(#f) OR #f.#fv <= :ver',
+        ExpressionAttributeNames: { ...names, '#c': 'code' },
+        ExpressionAttributeValues: marshall({
+          ':link': { id: item.id, ward: item.ward, version: item.version },
+          ':ver': item.version,
+          ':code': item.dossierCode,
+        }),
+      });
+    }
+    if (from && from.key !== to?.key) {
+      // Only a link an older version wrote: a newer one naming that dossier keeps it.
+      await this.updateIf(dossierPk(from.key), {
+        UpdateExpression: 'REMOVE #f',
+        ConditionExpression: '#f.#fv < :ver',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: marshall({ ':ver': item.version }),
+      });
+    }
+    // Also when the place is the same: the condition tells whether a newer version took over meanwhile.
+    const recorded = await this.updateIf(itemPk(item.id), {
+      UpdateExpression: to ? 'SET #l = :to' : 'REMOVE #l',
+      ConditionExpression: '#v = :ver',
+      ExpressionAttributeNames: { '#l': 'link', '#v': 'ver' },
+      ExpressionAttributeValues: marshall(to ? { ':ver': item.version, ':to': to } : { ':ver': item.version }),
+    });
+    if (!recorded && to) {
+      // A newer version took over meanwhile and links from what it saw: take back our own link,
+      // unless that newer version wrote the same one since.
+      await this.updateIf(dossierPk(to.key), {
+        UpdateExpression: 'REMOVE #f',
+        ConditionExpression: '#f.#fv = :ver',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: marshall({ ':ver': item.version }),
+      });
+    }
+  }
+
+  /** After a duplicate (a sender's retry): finishes a link move a crash may have cut short. */
+  private async repairLink(id: string): Promise<void> {
+    const out = await this.send<{ Item?: Item }>(
+      new GetItemCommand({ TableName: this.table, Key: { pk: { S: itemPk(id) }, sk: { S: STATE_SK } }, ConsistentRead: true }),
+    );
+    if (!out.Item) return;
+    const item = unmarshall(out.Item).rec as FeedbackItem;
+    const recorded = linkOf(out.Item);
+    const wanted = item.dossierCode ? dossierKey(item.dossierCode) : null;
+    // The usual duplicate (no crash): the link is where the newest version puts it.
+    if ((recorded?.key ?? null) === wanted && (wanted === null || recorded?.ward === item.ward)) return;
+    await this.relink(item, recorded);
+  }
+
+  async getFeedback(id: string): Promise<StoredFeedback | null> {
+    const out = await this.send<{ Item?: Item }>(
+      new GetItemCommand({ TableName: this.table, Key: { pk: { S: itemPk(id) }, sk: { S: STATE_SK } }, ConsistentRead: true }),
+    );
+    return out.Item?.rec ? toStoredFeedback(out.Item) : null;
+  }
+
+  private async *queryPages(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncGenerator<Item[]> {
+    let start: Item | undefined;
+    do {
+      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item; ScannedCount?: number }>(
+        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
+      );
+      this.itemsRead += page.ScannedCount ?? page.Items?.length ?? 0;
+      yield page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async *listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<StoredFeedback> {
+    const wards = ward === undefined ? await this.listWards() : [ward];
+    for (const w of wards) {
+      for (const month of monthsBetween(from, to)) {
+        for await (const page of this.queryPages({
+          IndexName: TABLE.byReceived.name,
+          KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
+          ExpressionAttributeValues: {
+            ':m': { S: receivedPk(w, month) },
+            ':a': { S: `${from}T00:00:00+07:00` },
+            ':b': { S: `${to}T23:59:59+07:00\uffff` },
+          },
+        })) {
+          for (const item of page) yield toStoredFeedback(item);
+        }
+      }
+    }
+  }
+
+  /** The agency codes of the ward registry (wards that sent a dossier record or a feedback item), in order. */
+  async listWards(): Promise<string[]> {
+    const wards: string[] = [];
+    for await (const page of this.queryPages({
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: WARDS_PK } },
+      ProjectionExpression: 'sk',
+    })) {
+      for (const item of page) wards.push(item.sk.S as string);
+    }
+    return wards.sort();
+  }
+
+  async *listFeedbackDue(until: string): AsyncIterable<StoredFeedback> {
+    yield* this.listDuePartitions('FBDUE', until);
+  }
+
+  async *listFeedbackAlerted(): AsyncIterable<StoredFeedback> {
+    yield* this.listDuePartitions('FBOVD');
+  }
+
+  /** The items of the due index's `<prefix>#<shard>` partitions, every shard, due by `upTo` if given. */
+  private async *listDuePartitions(prefix: DuePrefix, upTo?: string): AsyncIterable<StoredFeedback> {
+    const bound = upTo === undefined ? null : `${new Date(instantMs(upTo)).toISOString()}#\uffff`;
+    for (let shard = 0; shard < TABLE.dueShards; shard++) {
+      for await (const page of this.queryPages({
+        IndexName: TABLE.byDue.name,
+        KeyConditionExpression: bound === null ? 'g1pk = :p' : 'g1pk = :p AND g1sk <= :u',
+        ExpressionAttributeValues: { ':p': { S: `${prefix}#${shard}` }, ...(bound === null ? {} : { ':u': { S: bound } }) },
+      })) {
+        for (const item of page) yield toStoredFeedback(item);
+      }
+    }
+  }
+
+  async markFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<boolean> {
+    // Out of the scan's partition into the alerted one of the same index: the digest reads it there.
+    const written = await this.updateIf(itemPk(id), {
+      UpdateExpression: 'SET #m = :m, g1pk = :park, g1sk = :psk',
+      ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
+      ExpressionAttributeNames: { '#m': ALERT_ATTR, '#v': 'ver', '#d': 'dueAt' },
+      ExpressionAttributeValues: marshall({
+        ':m': mark,
+        ':ver': version,
+        ':due': mark.dueAt,
+        ':park': duePk('FBOVD', id),
+        ':psk': dueSk(id, mark.dueAt),
+      }),
+    });
+    return written !== null;
+  }
+
+  async unmarkFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<void> {
+    const names = { '#m': ALERT_ATTR, '#d': 'dueAt', '#a': 'at' };
+    const sameMark = '#m.#d = :due AND #m.#a = :at';
+    // Still the version it was claimed at: back into the scan's partition. Else a newer version
+    // indexed the item itself: only the mark goes. A failed condition: the mark is not ours any more.
+    const back = await this.updateIf(itemPk(id), {
+      UpdateExpression: 'REMOVE #m SET g1pk = :p, g1sk = :sk',
+      ConditionExpression: `#v = :ver AND ${sameMark}`,
+      ExpressionAttributeNames: { ...names, '#v': 'ver' },
+      ExpressionAttributeValues: marshall({
+        ':ver': version,
+        ':due': mark.dueAt,
+        ':at': mark.at,
+        ':p': duePk('FBDUE', id),
+        ':sk': dueSk(id, mark.dueAt),
+      }),
+    });
+    if (back) return;
+    await this.updateIf(itemPk(id), {
+      UpdateExpression: 'REMOVE #m',
+      ConditionExpression: sameMark,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: marshall({ ':due': mark.dueAt, ':at': mark.at }),
+    });
+  }
+
+  async keepFeedbackAlerted(id: string, version: string): Promise<void> {
+    // A failed condition means a newer version re-indexed the item itself: leave it.
+    await this.updateIf(itemPk(id), {
+      UpdateExpression: 'SET g1pk = :park',
+      ConditionExpression: '#v = :ver AND attribute_exists(g1sk)',
+      ExpressionAttributeNames: { '#v': 'ver' },
+      ExpressionAttributeValues: { ':ver': { S: version }, ':park': { S: duePk('FBOVD', id) } },
+    });
+  }
+
+  async dropFeedbackFromDue(id: string, version: string): Promise<void> {
+    await this.updateIf(itemPk(id), {
+      UpdateExpression: 'REMOVE g1pk, g1sk',
+      ConditionExpression: '#v = :ver',
+      ExpressionAttributeNames: { '#v': 'ver' },
+      ExpressionAttributeValues: { ':ver': { S: version } },
+    });
+  }
+}
+
+/** Where the stored item says its dossier link is, or null. */
+function linkOf(item: Item): LinkPlace | null {
+  const link = item.link?.M;
+  return link?.key?.S && link.ward?.S ? { key: link.key.S, ward: link.ward.S } : null;
+}
+
+/** Turns the feedback item into the port's shape. */
+export function toStoredFeedback(item: Item): StoredFeedback {
+  const plain = unmarshall(item);
+  const rec = plain.rec as FeedbackItem;
+  return { id: rec.id, item: rec, dueAt: plain.dueAt ?? feedbackDueAt(rec), alert: plain[ALERT_ATTR] ?? null };
+}
