@@ -10,7 +10,10 @@
  *  5. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
  *  6. Scorecard: time and items read for 15 months of one ward, and the forecast's back-test.
  *
- * Sections can be picked: `npm run bench -- ingest report scan feedback bundles scorecard` (default: all).
+ *  7. Cost: the ward stream through the handlers, every DynamoDB request billed as DynamoDB bills it
+ *     (`billing.ts`): write units per portal record and per notification, report reads per dossier.
+ *
+ * Sections can be picked: `npm run bench -- ingest report scan feedback cost bundles scorecard` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -21,6 +24,7 @@ import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
 import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
+import { benchCost } from './cost';
 import { benchFeedbackScan } from './feedback-scan';
 import { benchReport } from './report';
 import { benchScan } from './scan';
@@ -152,6 +156,7 @@ async function main(): Promise<void> {
   if (want('report')) await benchReport();
   if (want('scan')) await benchScan();
   if (want('feedback')) await benchFeedbackScan();
+  if (want('cost')) await benchCost();
   if (want('bundles')) await benchBundles();
   if (want('scorecard')) await benchScorecard();
 }
