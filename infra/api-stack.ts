@@ -3,6 +3,7 @@
  * exactly the routes of infra/routes.ts, the alert consumer, the two schedules, and the alarms.
  * Everything here can be replaced by a deploy without touching stored data.
  */
+import type { IndexGeneration } from '../functions/adapters/table-schema';
 import {
   Aws,
   CfnCondition,
@@ -52,6 +53,8 @@ export interface MotcuaApiStackProps extends StackProps {
   readonly alertDlq: sqs.IQueue;
   /** The JSON secret with the shared secrets (CONTRACT 2: portal, postal, feedback, PayGov, VNPay). */
   readonly secret: secretsmanager.ISecret;
+  /** Which generation of the table's indexes the functions read (the index migration's step). Default v2. */
+  readonly readIndexes?: IndexGeneration;
 }
 
 /** What one handler needs: sizing and the grants it gets (nothing it is not listed for). */
@@ -313,7 +316,7 @@ export class MotcuaApiStack extends Stack {
     const tableIndexesFinding = wildcardResourceFinding(this, `${asSeenFrom(this, props.table, props.table.tableArn)}/index/*`);
     for (const [name, invokedBy] of invokers) {
       const spec = HANDLERS[name];
-      const environment: Record<string, string> = { TABLE_NAME: props.table.tableName };
+      const environment: Record<string, string> = { TABLE_NAME: props.table.tableName, READ_INDEXES: props.readIndexes ?? 'v2' };
       if (spec.secrets) environment.SECRETS_ARN = props.secret.secretArn;
       if (spec.queuesAlerts) environment.ALERT_QUEUE_URL = props.alertQueue.queueUrl;
       if (spec.sendsEmail) environment.ALERT_SENDER = alertSender.valueAsString;

@@ -10,6 +10,7 @@
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 
+import { FINAL_INDEX_STEP, INDEX_STEPS } from '../functions/adapters/table-schema';
 import { MotcuaApiStack } from './api-stack';
 import { MotcuaStatefulStack } from './stateful-stack';
 
@@ -22,10 +23,26 @@ export interface MotcuaStacks {
   api: MotcuaApiStack;
 }
 
+/**
+ * The step of the index migration to deploy (context `indexStep`, `cdk deploy -c indexStep=2`):
+ * the last one unless told (README, "Changing the indexes").
+ */
+export function indexStepOf(app: App): number {
+  const raw = app.node.tryGetContext('indexStep') as string | number | undefined;
+  if (raw === undefined || raw === '') return FINAL_INDEX_STEP;
+  const step = Number(raw);
+  if (!Number.isInteger(step) || step < 0 || step > FINAL_INDEX_STEP) {
+    throw new Error(`context indexStep must be an integer from 0 to ${FINAL_INDEX_STEP}, got ${JSON.stringify(raw)}`);
+  }
+  return step;
+}
+
 /** Adds MotcuaStateful and MotcuaApi to `app`, in `env`. */
 export function addStacks(app: App, env: Environment): MotcuaStacks {
+  const indexStep = indexStepOf(app);
   const stateful = new MotcuaStatefulStack(app, 'MotcuaStateful', {
     env,
+    indexStep,
     description: 'motcua: dossier table, shared secrets, alert queue (data that outlives deploys)',
   });
   const api = new MotcuaApiStack(app, 'MotcuaApi', {
@@ -35,6 +52,7 @@ export function addStacks(app: App, env: Environment): MotcuaStacks {
     alertQueue: stateful.alertQueue,
     alertDlq: stateful.alertDlq,
     secret: stateful.secret,
+    readIndexes: INDEX_STEPS[indexStep].read,
   });
   return { stateful, api };
 }

@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
-import { TABLE } from '../functions/adapters/table-schema';
+import { FINAL_INDEX_STEP, INDEX_STEPS, TABLE } from '../functions/adapters/table-schema';
 import type { SecretName } from '../functions/adapters/config';
 import { ALERT_QUEUE_VISIBILITY } from './constructs/limits';
 
@@ -27,6 +27,12 @@ export const TABLE_LOGICAL_ID = 'DossierTable';
 export const SECRET_NAMES: readonly SecretName[] = ['PORTAL_SECRET', 'POSTAL_SECRET', 'PAYGOV_SECRET', 'VNPAY_HASH_SECRET'];
 
 /** The stateful resources of motcua: table, secrets, alert queue and DLQ. */
+/** Properties of the stateful stack. */
+export interface MotcuaStatefulStackProps extends StackProps {
+  /** The step of the index migration (table-schema.ts, INDEX_STEPS). Default: the last. */
+  readonly indexStep?: number;
+}
+
 export class MotcuaStatefulStack extends Stack {
   /** The one DynamoDB table (schema in functions/adapters/table-schema.ts). */
   readonly table: dynamodb.Table;
@@ -37,7 +43,7 @@ export class MotcuaStatefulStack extends Stack {
   /** Alerts the notifier failed 5 times. */
   readonly alertDlq: sqs.Queue;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: MotcuaStatefulStackProps = {}) {
     super(scope, id, props);
 
     this.table = new dynamodb.Table(this, TABLE_LOGICAL_ID, {
@@ -67,14 +73,17 @@ export class MotcuaStatefulStack extends Stack {
     // The physical name stays generated (no name clash between environments).
     (this.table.node.defaultChild as dynamodb.CfnTable).overrideLogicalId(TABLE_LOGICAL_ID);
 
-    for (const index of [TABLE.byDue, TABLE.byReceived]) {
+    // The indexes of the migration step deployed (table-schema.ts, INDEX_STEPS): one index created
+    // or deleted per step, as CloudFormation allows per table update. A new table starts at the last.
+    for (const index of INDEX_STEPS[props.indexStep ?? FINAL_INDEX_STEP].indexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        // ALL (the default, stated because it is a cost decision): the scan and the report read
-        // whole dossiers from the index; KEYS_ONLY would cost one GetItem per dossier instead.
-        projectionType: dynamodb.ProjectionType.ALL,
+        // A cost decision (table-schema.ts, INDEXES_V2): a write is billed again in every index whose
+        // projected attributes it changes, so the indexes project only what their readers need.
+        projectionType: dynamodb.ProjectionType[index.projection.type],
+        ...(index.projection.type === 'INCLUDE' ? { nonKeyAttributes: [...index.projection.attributes] } : {}),
       });
     }
 

@@ -43,7 +43,17 @@ import {
 import { instantMs, vnDate } from '../core/time';
 import { dossierKey, type Outcome } from '../core/types';
 import { rawItems } from './raw-items';
-import { dueShard, FEEDBACK_LINK_PREFIX, monthsBetween, TABLE, WARDS_PK } from './table-schema';
+import {
+  dueShard,
+  FEEDBACK_LINK_PREFIX,
+  monthsBetween,
+  TABLE,
+  WARDS_PK,
+  type IndexGeneration,
+  type IndexSpec,
+  readIndexes,
+} from './table-schema';
+import { mapLimit, wholeItems } from './dynamodb-reads';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 
 /** Items of one request written at once. */
@@ -65,20 +75,6 @@ const duePk = (prefix: DuePrefix, id: string) => `${prefix}#${dueShard(id)}`;
 /** The due index sort key: the deadline in UTC ISO (sorts as text), then the id. */
 const dueSk = (id: string, dueIso: string) => `${new Date(instantMs(dueIso)).toISOString()}#${id}`;
 
-/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** Where an item's dossier link is: the dossier key and the ward the link carries. */
 interface LinkPlace {
   key: string;
@@ -91,6 +87,8 @@ export interface DynamoFeedbackStoreOptions {
   tableName: string;
   /** Clock for audit stamps (tests fix it). */
   now?: () => number;
+  /** Which generation of the indexes to read (README, "Changing the indexes"); default v2. */
+  indexes?: IndexGeneration;
 }
 
 /** The DynamoDB `FeedbackStore`. */
@@ -103,10 +101,13 @@ export class DynamoFeedbackStore implements FeedbackStore {
   /** Write requests sent: the benchmark reads it. */
   writeRequests = 0;
 
+  private readonly indexes: Record<'due' | 'received', IndexSpec>;
+
   constructor(opts: DynamoFeedbackStoreOptions) {
     this.client = opts.client;
     this.table = opts.tableName;
     this.now = opts.now ?? Date.now;
+    this.indexes = readIndexes(opts.indexes ?? 'v2');
   }
 
   /** Sends a command: a refusal for good is `StoreRefusedError`, an outage `StoreUnavailableError` (`sendChecked`). */
@@ -322,7 +323,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
     for (const w of wards) {
       for (const month of monthsBetween(from, to)) {
         for await (const page of this.queryPages({
-          IndexName: TABLE.byReceived.name,
+          IndexName: this.indexes.received.name,
           KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
           ExpressionAttributeValues: {
             ':m': { S: receivedPk(w, month) },
@@ -330,7 +331,16 @@ export class DynamoFeedbackStore implements FeedbackStore {
             ':b': { S: `${to}T23:59:59+07:00\uffff` },
           },
         })) {
-          for (const item of page) yield toStoredFeedback(item);
+          const whole = await wholeItems(
+            page,
+            this.indexes.received,
+            this.table,
+            (c) => this.send(c),
+            (n) => {
+              this.itemsRead += n;
+            },
+          );
+          for (const item of whole) yield toStoredFeedback(item);
         }
       }
     }
@@ -362,7 +372,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
     const bound = upTo === undefined ? null : `${new Date(instantMs(upTo)).toISOString()}#\uffff`;
     for (let shard = 0; shard < TABLE.dueShards; shard++) {
       for await (const page of this.queryPages({
-        IndexName: TABLE.byDue.name,
+        IndexName: this.indexes.due.name,
         KeyConditionExpression: bound === null ? 'g1pk = :p' : 'g1pk = :p AND g1sk <= :u',
         ExpressionAttributeValues: { ':p': { S: `${prefix}#${shard}` }, ...(bound === null ? {} : { ':u': { S: bound } }) },
       })) {

@@ -38,7 +38,9 @@ import { wardOf } from '../core/ward';
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { rawItems } from './raw-items';
-import { FEEDBACK_LINK_PREFIX, TABLE } from './table-schema';
+import { mapLimit, wholeItems } from './dynamodb-reads';
+import { decodeRecord, encodeRecord } from './record-codec';
+import { dueShard, FEEDBACK_LINK_PREFIX, type IndexGeneration, type IndexSpec, monthsBetween, readIndexes, TABLE } from './table-schema';
 
 const BATCH_MAX = 25;
 /** How many dossiers of one request are written at once. */
@@ -58,6 +60,8 @@ export interface DynamoStoreOptions {
   dueAt: (record: DossierRecord) => string | null;
   /** Clock for audit stamps (tests fix it). */
   now?: () => number;
+  /** Which generation of the indexes to read (README, "Changing the indexes"); default v2. */
+  indexes?: IndexGeneration;
 }
 
 type Item = Record<string, AttributeValue>;
@@ -73,49 +77,13 @@ function writeOp(command: object): 'put' | 'update' | 'batch' | null {
 const dossierPk = (key: string) => `D#${key}`;
 const STATE_SK = 'A';
 
-/** Spreads the due index over a few partitions so that no single one runs hot at province scale. */
-function dueShard(key: string): number {
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
-  return h % TABLE.dueShards;
-}
-
-/** Months (`yyyy-MM`) covered by the Vietnam-time dates [from, to]. */
-function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let [y, m] = from.slice(0, 7).split('-').map(Number);
-  const [ty, tm] = to.slice(0, 7).split('-').map(Number);
-  while (y < ty || (y === ty && m <= tm)) {
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-    m++;
-    if (m > 12) {
-      m = 1;
-      y++;
-    }
-  }
-  return out;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** The DynamoDB `DossierStore`. */
 export class DynamoDossierStore implements DossierStore, OverdueIndex {
   private readonly client: DynamoDBClient;
   private readonly table: string;
   private readonly dueOf: (record: DossierRecord) => string | null;
   private readonly now: () => number;
+  private readonly indexes: Record<'due' | 'received', IndexSpec>;
   /** Write requests sent, by operation, and the write units they consumed: the benchmark reads them. */
   readonly writeRequests = { put: 0, update: 0, batch: 0 };
   consumedWriteUnits = 0;
@@ -125,6 +93,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     this.table = opts.tableName;
     this.dueOf = opts.dueAt;
     this.now = opts.now ?? Date.now;
+    this.indexes = readIndexes(opts.indexes ?? 'v2');
   }
 
   /**
@@ -155,11 +124,33 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
     >,
   ): Promise<boolean> {
+    return (await this.updateDossierOrOld(key, input)).written;
+  }
+
+  /**
+   * The same conditional UpdateItem, and when its condition failed, the item it was checked against
+   * (DynamoDB returns it with `ReturnValuesOnConditionCheckFailure`, billed as the failed write
+   * already is; `old` is undefined where the emulator does not return it).
+   */
+  private async updateDossierOrOld(
+    key: string,
+    input: Pick<
+      ConstructorParameters<typeof UpdateItemCommand>[0],
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<{ written: true } | { written: false; old: Item | undefined }> {
     try {
-      await this.send(new UpdateItemCommand({ TableName: this.table, Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } }, ...input }));
-      return true;
+      await this.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...input,
+        }),
+      );
+      return { written: true };
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailure(err)) return { written: false, old: (err as { Item?: Item }).Item };
       throw err;
     }
   }
@@ -243,36 +234,38 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     const seenAs = `${record.version}#${hash.slice(0, 16)}`;
     const values: Record<string, unknown> = {
       ':code': record.code,
-      ':rec': record,
+      ':rz': encodeRecord(record),
       ':ver': record.version,
-      ':hash': hash,
       ':seen': new Set([seenAs]),
       ':due': due,
       ':g2pk': receivedPk(wardOf(record.code), vnDate(record.receivedAt).slice(0, 7)),
       ':g2sk': `${record.receivedAt}#${key}`,
     };
-    let update = 'SET #c = :code, #r = :rec, #v = :ver, #h = :hash, #d = :due, g2pk = :g2pk, g2sk = :g2sk';
-    let remove = '';
+    // The record compressed (`record-codec.ts`); `rec` and `hash` are what the release before wrote.
+    let update = 'SET #c = :code, rz = :rz, #v = :ver, #d = :due, g2pk = :g2pk, g2sk = :g2sk';
+    let remove = ' REMOVE rec, #h';
     if (OPEN_STATUSES.has(record.status) && due) {
       update += ', g1pk = :g1pk, g1sk = :g1sk';
       values[':g1pk'] = duePk('DUE', key);
       values[':g1sk'] = dueSk(key, due);
     } else {
-      remove = ' REMOVE g1pk, g1sk';
+      remove += ', g1pk, g1sk';
     }
     // The versions seen (NgayCapNhat and content), so a late repeat of an older one is told apart
     // from a stale record without a history item per version: the raw log keeps the records.
     update += `${remove} ADD #s :seen`;
-    const newer = await this.updateDossierIf(key, {
+    const newer = await this.updateDossierOrOld(key, {
       UpdateExpression: update,
       ConditionExpression: 'attribute_not_exists(#v) OR #v < :ver',
       // Every attribute by placeholder: `hash` is a reserved word, and others may become one.
-      ExpressionAttributeNames: { '#c': 'code', '#r': 'rec', '#v': 'ver', '#h': 'hash', '#d': 'dueAt', '#s': 'seen' },
+      ExpressionAttributeNames: { '#c': 'code', '#v': 'ver', '#h': 'hash', '#d': 'dueAt', '#s': 'seen' },
       ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
     });
-    if (newer) return 'applied';
+    if (newer.written) return 'applied';
     // Not newer than what is stored: a version seen before (duplicate) or not (stale, and from now
-    // on seen). One conditional write decides it, with no read.
+    // on seen). The item the condition was checked against tells a duplicate with no other request;
+    // otherwise one conditional write decides it, with no read.
+    if (newer.old?.seen?.SS?.includes(seenAs)) return 'duplicate';
     const unseen = await this.updateDossierIf(key, {
       UpdateExpression: 'ADD #s :seen',
       ConditionExpression: 'attribute_exists(pk) AND NOT contains(#s, :one)',
@@ -365,8 +358,21 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     } while (start);
   }
 
-  /** Items read by index queries since the store was made: the benchmark reads it. */
+  /** Items read by index queries and batch reads since the store was made: the benchmark reads it. */
   itemsRead = 0;
+
+  /** The whole items behind a page of the receipt index (`wholeItems`). */
+  private wholeItems(page: Item[]): Promise<Item[]> {
+    return wholeItems(
+      page,
+      this.indexes.received,
+      this.table,
+      (c) => this.send(c),
+      (n) => {
+        this.itemsRead += n;
+      },
+    );
+  }
 
   async *listReceived(from: string, to: string, ward?: string): AsyncIterable<StoredDossier> {
     const wards = ward === undefined ? await this.listWards() : [ward];
@@ -376,7 +382,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   private async *listReceivedInWard(from: string, to: string, ward: string): AsyncIterable<StoredDossier> {
     for (const month of monthsBetween(from, to)) {
       for await (const page of this.queryPages({
-        IndexName: TABLE.byReceived.name,
+        IndexName: this.indexes.received.name,
         KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
         ExpressionAttributeValues: {
           ':m': { S: receivedPk(ward, month) },
@@ -384,7 +390,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
           ':b': { S: `${to}T23:59:59+07:00\uffff` },
         },
       })) {
-        for (const item of page) yield toStoredDossier(item);
+        for (const item of await this.wholeItems(page)) yield toStoredDossier(item);
       }
     }
   }
@@ -399,7 +405,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     const bound = upTo === undefined ? null : `${new Date(instantMs(upTo)).toISOString()}#\uffff`;
     for (let shard = 0; shard < TABLE.dueShards; shard++) {
       for await (const page of this.queryPages({
-        IndexName: TABLE.byDue.name,
+        IndexName: this.indexes.due.name,
         KeyConditionExpression: bound === null ? 'g1pk = :p' : 'g1pk = :p AND g1sk <= :u',
         ExpressionAttributeValues: { ':p': { S: `${prefix}#${shard}` }, ...(bound === null ? {} : { ':u': { S: bound } }) },
       })) {
@@ -593,6 +599,8 @@ function dueSk(key: string, dueIso: string): string {
 /** Turns the dossier item into the port's shape. */
 export function toStoredDossier(item: Item): StoredDossier {
   const plain = unmarshall(item);
+  // The compressed record (`rz`), or the map the release before wrote (`rec`).
+  const record: DossierRecord | null = plain.rz ? decodeRecord(plain.rz as Uint8Array) : ((plain.rec as DossierRecord) ?? null);
   const payments: Payment[] = [];
   const postal: PostalEvent[] = [];
   const feedback: FeedbackLink[] = [];
@@ -604,9 +612,9 @@ export function toStoredDossier(item: Item): StoredDossier {
   const key = String(plain.pk).slice(2);
   return {
     key,
-    code: plain.code ?? plain.rec?.code ?? key,
+    code: plain.code ?? record?.code ?? key,
     dueAt: plain.dueAt ?? null,
-    record: (plain.rec as DossierRecord) ?? null,
+    record,
     payments: payments.sort((a, b) => a.at.localeCompare(b.at) || a.txId.localeCompare(b.txId)),
     postal: postal.sort((a, b) => instantMs(a.occurredAt) - instantMs(b.occurredAt) || a.eventId.localeCompare(b.eventId)),
     alerts: { overdue: plain[ALERT_ATTR.overdue] ?? null, soon: plain[ALERT_ATTR.soon] ?? null },

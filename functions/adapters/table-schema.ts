@@ -40,6 +40,76 @@ export const TABLE = {
   dueShards: 8,
 } as const;
 
+/** An index's projection: everything, its keys only, or its keys and the attributes named. */
+export type Projection = { type: 'ALL' } | { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] };
+
+/** A global secondary index of the table. */
+export interface IndexSpec {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  projection: Projection;
+}
+
+/**
+ * The indexes of the second generation, on the same key attributes as the first (so DynamoDB fills
+ * them from the items already there when they are added; see README, "Changing the indexes"):
+ * - byDueDate projects what the scans and the digest read of an item (the record, its version, due
+ *   date and alert marks, a feedback item's too), and nothing a payment or a postal event writes:
+ *   those attach to the dossier item without touching the index.
+ * - byReceiptMonth projects the keys only: a record version rewrites no index entry unless its
+ *   receipt month changes; reports read closed months from month packs and the rest by key.
+ */
+export const INDEXES_V2 = {
+  due: {
+    name: 'byDueDate',
+    partitionKey: TABLE.byDue.partitionKey,
+    sortKey: TABLE.byDue.sortKey,
+    projection: { type: 'INCLUDE', attributes: ['code', 'rz', 'rec', 'ver', 'dueAt', 'alOverdue', 'alSoon', 'alFeedback'] },
+  },
+  received: {
+    name: 'byReceiptMonth',
+    partitionKey: TABLE.byReceived.partitionKey,
+    sortKey: TABLE.byReceived.sortKey,
+    projection: { type: 'KEYS_ONLY' },
+  },
+} as const satisfies Record<'due' | 'received', IndexSpec>;
+
+/** The indexes of the first generation (projection ALL), read until the second one is built. */
+export const INDEXES_V1 = {
+  due: { ...TABLE.byDue, projection: { type: 'ALL' } },
+  received: { ...TABLE.byReceived, projection: { type: 'ALL' } },
+} as const satisfies Record<'due' | 'received', IndexSpec>;
+
+/** Which generation of the indexes the code reads: `v2` unless the deployment says `v1` (READ_INDEXES). */
+export type IndexGeneration = 'v1' | 'v2';
+
+/** The indexes the code reads in `generation`. */
+export function readIndexes(generation: IndexGeneration): Record<'due' | 'received', IndexSpec> {
+  return generation === 'v1' ? INDEXES_V1 : INDEXES_V2;
+}
+
+/**
+ * The steps from the first generation of indexes to the second, one deploy each: CloudFormation
+ * creates or deletes one global secondary index per table update. Each step lists the indexes the
+ * table has and the generation the functions read. A new table starts at the last step.
+ */
+export const INDEX_STEPS: readonly { indexes: readonly IndexSpec[]; read: IndexGeneration }[] = [
+  // 0: the release before (the functions of this release read the same).
+  { indexes: [INDEXES_V1.due, INDEXES_V1.received], read: 'v1' },
+  // 1, 2: the new indexes are added, one per deploy; DynamoDB fills each from the items there.
+  { indexes: [INDEXES_V1.due, INDEXES_V1.received, INDEXES_V2.due], read: 'v1' },
+  { indexes: [INDEXES_V1.due, INDEXES_V1.received, INDEXES_V2.due, INDEXES_V2.received], read: 'v1' },
+  // 3: the functions read the new ones (CloudFormation finished the previous step only once they were ACTIVE).
+  { indexes: [INDEXES_V1.due, INDEXES_V1.received, INDEXES_V2.due, INDEXES_V2.received], read: 'v2' },
+  // 4, 5: the old ones go, one per deploy, once nothing reads them.
+  { indexes: [INDEXES_V1.received, INDEXES_V2.due, INDEXES_V2.received], read: 'v2' },
+  { indexes: [INDEXES_V2.due, INDEXES_V2.received], read: 'v2' },
+];
+
+/** The last step: where a new deployment and the local stack start. */
+export const FINAL_INDEX_STEP = INDEX_STEPS.length - 1;
+
 /** The attribute of a dossier item that links a feedback item to it: `F#<MaPhanAnh>`. */
 export const FEEDBACK_LINK_PREFIX = 'F#';
 

@@ -7,6 +7,7 @@ import { effectiveDueAt } from '../core/overdue';
 import { env } from './config';
 import { DynamoDossierStore } from './dynamodb-store';
 import { DynamoFeedbackStore } from './dynamodb-feedback-store';
+import type { IndexGeneration } from './table-schema';
 import { DynamoForecastStore } from './dynamodb-forecast-store';
 import type { FeedbackReader, ScoreFeedback } from '../core/scorecard';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -37,12 +38,18 @@ const DYNAMO_CLIENT_CONFIG = {
 
 let store: DynamoDossierStore | null = null;
 
+/** The indexes this deployment reads: `READ_INDEXES=v1` while a migration builds the second generation (README). */
+function indexGeneration(): IndexGeneration {
+  return process.env.READ_INDEXES === 'v1' ? 'v1' : 'v2';
+}
+
 /** The dossier store of this process (DynamoDB; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB locally). */
 export function dossierStore(): DynamoDossierStore {
   store ??= new DynamoDossierStore({
     client: new DynamoDBClient(DYNAMO_CLIENT_CONFIG),
     tableName: env('TABLE_NAME'),
     dueAt: (record) => effectiveDueAt(record),
+    indexes: indexGeneration(),
   });
   return store;
 }
@@ -59,7 +66,7 @@ let feedback: DynamoFeedbackStore | null = null;
 
 /** The feedback store of this process (the same table as the dossiers, TABLE_NAME). */
 export function feedbackStore(): DynamoFeedbackStore {
-  feedback ??= new DynamoFeedbackStore({ client: dynamoClient(), tableName: env('TABLE_NAME') });
+  feedback ??= new DynamoFeedbackStore({ client: dynamoClient(), tableName: env('TABLE_NAME'), indexes: indexGeneration() });
   return feedback;
 }
 

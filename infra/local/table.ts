@@ -4,29 +4,26 @@
  */
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, type TableDescription } from '@aws-sdk/client-dynamodb';
 
-import { TABLE } from '../../functions/adapters/table-schema';
+import { FINAL_INDEX_STEP, INDEX_STEPS, type IndexSpec, TABLE } from '../../functions/adapters/table-schema';
 
 const WAIT_ACTIVE_MS = 10_000;
 const POLL_MS = 25;
 
-/** The CreateTable input for `name`: pk/sk, GSIs byDue and byReceived (projection ALL), on demand. */
-export function tableDefinition(name: string) {
-  const index = (spec: { name: string; partitionKey: string; sortKey: string }) => ({
+/** The CreateTable input for `name`: pk/sk and the indexes of migration step `step` (default: the last), on demand. */
+export function tableDefinition(name: string, step: number = FINAL_INDEX_STEP) {
+  const indexes = INDEX_STEPS[step].indexes;
+  const index = (spec: IndexSpec) => ({
     IndexName: spec.name,
     KeySchema: [
       { AttributeName: spec.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: spec.sortKey, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection:
+      spec.projection.type === 'INCLUDE'
+        ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...spec.projection.attributes] }
+        : { ProjectionType: spec.projection.type },
   });
-  const keys = [
-    TABLE.partitionKey,
-    TABLE.sortKey,
-    TABLE.byDue.partitionKey,
-    TABLE.byDue.sortKey,
-    TABLE.byReceived.partitionKey,
-    TABLE.byReceived.sortKey,
-  ];
+  const keys = [...new Set([TABLE.partitionKey, TABLE.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])])];
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST' as const,
@@ -35,7 +32,7 @@ export function tableDefinition(name: string) {
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
     ],
-    GlobalSecondaryIndexes: [index(TABLE.byDue), index(TABLE.byReceived)],
+    GlobalSecondaryIndexes: indexes.map(index),
   };
 }
 
@@ -43,11 +40,11 @@ export function tableDefinition(name: string) {
  * Creates table `name` unless it exists, then waits until it is ACTIVE. Throws when an existing
  * table lacks one of the indexes (a data directory from an older schema: start with `--fresh`).
  */
-export async function ensureTable(client: DynamoDBClient, name: string): Promise<TableDescription> {
+export async function ensureTable(client: DynamoDBClient, name: string, step: number = FINAL_INDEX_STEP): Promise<TableDescription> {
   let table = await describe(client, name);
   if (!table) {
     try {
-      await client.send(new CreateTableCommand(tableDefinition(name)));
+      await client.send(new CreateTableCommand(tableDefinition(name, step)));
     } catch (err) {
       // Another process created it between our describe and create: fine, wait for it below.
       if ((err as Error).name !== 'ResourceInUseException') throw err;
@@ -61,7 +58,7 @@ export async function ensureTable(client: DynamoDBClient, name: string): Promise
     table = await describe(client, name);
   }
   const found = new Set((table!.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-  const missing = [TABLE.byDue.name, TABLE.byReceived.name].filter((i) => !found.has(i));
+  const missing = INDEX_STEPS[step].indexes.map((i) => i.name).filter((i) => !found.has(i));
   if (missing.length > 0) {
     throw new Error(`table ${name} lacks index(es) ${missing.join(', ')}: its data predates the schema; start with --fresh`);
   }

@@ -125,7 +125,13 @@ export async function describeTable(client: DynamoDBClient, tableName: string): 
   return { keys, indexes };
 }
 
-type Input = Record<string, unknown> & { TableName?: string; Key?: Item; Item?: Item; ConsistentRead?: boolean };
+type Input = Record<string, unknown> & {
+  TableName?: string;
+  Key?: Item;
+  Item?: Item;
+  ConsistentRead?: boolean;
+  ReturnValuesOnConditionCheckFailure?: string;
+};
 
 /**
  * Bills every request `client` sends to `tableName` into `bill`. `peek` is another client on the
@@ -159,7 +165,7 @@ export function meter(client: DynamoDBClient, peek: DynamoDBClient, tableName: s
         };
         if (writes.length > 0) {
           const after = await Promise.all(writes.map(read));
-          writes.forEach((_, i) => bill.addWrite(writeUnits(before[i], after[i], table)));
+          for (const [i, b] of before.entries()) bill.addWrite(writeUnits(b, after[i], table));
         } else if (name === 'QueryCommand' || name === 'ScanCommand') {
           bill.addRead(output.Items ?? [], input.ConsistentRead === true);
         } else if (name === 'GetItemCommand') {
@@ -172,6 +178,10 @@ export function meter(client: DynamoDBClient, peek: DynamoDBClient, tableName: s
         // A failed condition is billed by the item it was checked against; no index is written.
         if ((err as { name?: string }).name === 'ConditionalCheckFailedException') {
           for (const b of before) bill.addWrite({ table: units(b ? itemBytes(b) : 0, KB) });
+          // As DynamoDB answers `ReturnValuesOnConditionCheckFailure: ALL_OLD` (dynalite ignores it):
+          // the item the condition was checked against, at no further cost.
+          const failed = err as { Item?: Item };
+          if (input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && failed.Item === undefined && before[0]) failed.Item = before[0];
         }
         throw err;
       }

@@ -7,9 +7,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { DynamoFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
 import { effectiveDueAt } from '../../functions/core/overdue';
+import { feedbackWebhook } from '../../functions/handlers/feedback-webhook';
 import { paygovConfirm } from '../../functions/handlers/paygov-confirm';
 import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { postalNotification } from '../../functions/handlers/postal-notification';
@@ -59,8 +61,9 @@ export async function benchCost(): Promise<CostFigures> {
       paygov: paygovConfirm(store),
       vnpay: vnpayIpn(store),
       postal: postalNotification(store),
+      feedback: feedbackWebhook({ raw: store, store: new DynamoFeedbackStore({ client, tableName: TABLE }) }),
     };
-    const counts = { records: 0, steps: 0, paygov: 0, vnpay: 0, postal: 0 };
+    const counts = { records: 0, steps: 0, paygov: 0, vnpay: 0, postal: 0, feedback: 0 };
     let done = 0;
     for (const m of messages) {
       bill.label = m.source === 'portal' ? (m.body.service === 'DongBoHoSoMC' ? 'records' : 'steps') : m.source;
@@ -112,7 +115,7 @@ export async function benchCost(): Promise<CostFigures> {
   }
 }
 
-type Handlers = Record<'portal' | 'paygov' | 'vnpay' | 'postal', (e: HttpEvent, c: Context) => Promise<HttpResult>>;
+type Handlers = Record<'portal' | 'paygov' | 'vnpay' | 'postal' | 'feedback', (e: HttpEvent, c: Context) => Promise<HttpResult>>;
 
 /** Sends one stream message to its handler as its platform would (signatures are checked by middleware, not here). */
 function send(h: Handlers, m: StreamMessage): Promise<HttpResult> {
@@ -121,6 +124,8 @@ function send(h: Handlers, m: StreamMessage): Promise<HttpResult> {
       return h.portal(post(JSON.stringify(m.body)), ctx(`cost-${n}`));
     case 'postal':
       return h.postal(post(JSON.stringify(m.body)), ctx(`cost-${n}`));
+    case 'feedback':
+      return h.feedback(post(JSON.stringify(m.body)), ctx(`cost-${n}`));
     case 'paygov':
       return h.paygov(post(JSON.stringify({ ...m.body, MaXacThuc: paygovChecksum(m.body, LOCAL_SECRETS.paygov) })), ctx(`cost-${n}`));
     case 'vnpay':
