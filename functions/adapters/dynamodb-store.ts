@@ -599,7 +599,11 @@ export function toStoredDossier(item: Item): StoredDossier {
   for (const [name, value] of Object.entries(plain)) {
     if (name.startsWith(PAY_PREFIX)) payments.push(value as Payment);
     else if (name.startsWith(POSTAL_PREFIX)) postal.push(value as PostalEvent);
-    else if (name.startsWith(FEEDBACK_LINK_PREFIX)) feedback.push(value as FeedbackLink);
+    else if (name.startsWith(FEEDBACK_LINK_PREFIX)) {
+      // A link names its item and ward (the feedback store writes them so); anything else is skipped.
+      const link = value as Partial<FeedbackLink> | null;
+      if (typeof link?.id === 'string' && typeof link.ward === 'string') feedback.push(link as FeedbackLink);
+    }
   }
   const key = String(plain.pk).slice(2);
   return {

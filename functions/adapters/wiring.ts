@@ -8,6 +8,7 @@ import { env } from './config';
 import { DynamoDossierStore } from './dynamodb-store';
 import { DynamoFeedbackStore } from './dynamodb-feedback-store';
 import { DynamoForecastStore } from './dynamodb-forecast-store';
+import type { FeedbackStore } from '../core/ports';
 import type { FeedbackReader, ScoreFeedback } from '../core/scorecard';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -65,9 +66,14 @@ export function feedbackStore(): DynamoFeedbackStore {
 
 /** The feedback items the scorecard reads (MDHL.1, MDHL.2): the feedback store's, as the scorecard sees them. */
 export function feedbackReader(): FeedbackReader {
+  return feedbackReaderOf(feedbackStore());
+}
+
+/** A feedback store read as the scorecard's `FeedbackReader` (the item's standing fields and its deadline). */
+export function feedbackReaderOf(store: Pick<FeedbackStore, 'listFeedbackReceived'>): FeedbackReader {
   return {
     async *listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<ScoreFeedback> {
-      for await (const f of feedbackStore().listFeedbackReceived(from, to, ward)) {
+      for await (const f of store.listFeedbackReceived(from, to, ward)) {
         const { item } = f;
         yield {
           id: item.id,
