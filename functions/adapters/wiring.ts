@@ -8,6 +8,7 @@ import { env } from './config';
 import { DynamoDossierStore } from './dynamodb-store';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DashboardSources } from '../core/dashboard/sources';
 import type { Recipients } from '../core/recipients';
 import { DynamoAlertLedger } from './dynamodb-alert-ledger';
 import { readRecipients, readStoredRecipients, recipientsInEnvironment } from './recipients-config';
@@ -130,6 +131,20 @@ export async function wardNames(): Promise<Record<string, string>> {
     logger.warn('ward names unavailable: the province report lists agency codes only', { reason: (err as Error).message });
     return {};
   }
+}
+
+/**
+ * The dashboard's optional sources (`core/dashboard/sources.ts`), wired here and nowhere else.
+ * Each is one line once its branch lands, e.g. `scorecard: (q) => scorecardOf(dossierStore(), q)`;
+ * until then the page shows its section with "chưa có dữ liệu".
+ */
+export function dashboardSources(): DashboardSources {
+  return {
+    // scorecard: (q) => …,        // issue 11: the Decision 766 scorecard (CONTRACT 7)
+    // feedback: (q) => …,         // issue 10: the report's feedback block (CONTRACT 5)
+    // overdueFeedback: (q) => …,  // issue 10: feedback items open past their deadline
+    // atRisk: (q) => …,           // issue 11: open dossiers at risk (the forecast's `risk`)
+  };
 }
 
 /**

@@ -12,7 +12,7 @@
  * the adapter's own checks hold the line: test/unit/identifier-bounds.test.ts tests them in
  * DynamoDB's units, and the last test here shows one refused before it reaches the emulator.
  */
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
