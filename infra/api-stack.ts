@@ -437,7 +437,7 @@ export class MotcuaApiStack extends Stack {
         const why =
           `${route.method} ${route.path} is the leaders' dashboard, opened in a browser, which cannot sign SigV4: ` +
           'the handler verifies its own session cookie (a Cognito ID token, checked with aws-jwt-verify against the ' +
-          "pool's keys, issuer, audience and expiry) on every request but sign-in and the icon.";
+          "pool's keys, issuer, audience and expiry) on every request but sign-in.";
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: why });
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-COG4', reason: why });
       } else if (route.auth === 'admin') {

@@ -22,8 +22,8 @@ export const ROUTES: readonly RouteSpec[] = [
   // Each ward's report and the province's total: the same Lambda, told apart by its route key.
   { method: 'GET', path: '/reports/province', handler: 'supervision-report', auth: 'admin' },
   { method: 'POST', path: '/admin/overdue-scan', handler: 'overdue-scan', auth: 'admin' },
-  // The leaders' dashboard (CONTRACT 8): one Lambda; sign-in and the icon are the only routes
-  // answered without a session.
+  // The leaders' dashboard (CONTRACT 8): one Lambda; sign-in is the only part answered without a
+  // session.
   { method: 'GET', path: '/dashboard', handler: 'dashboard', auth: 'session' },
   { method: 'GET', path: '/dashboard/export.csv', handler: 'dashboard', auth: 'session' },
   { method: 'GET', path: '/dashboard/export.xlsx', handler: 'dashboard', auth: 'session' },
@@ -31,7 +31,6 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/dashboard/sign-in', handler: 'dashboard', auth: 'session' },
   { method: 'GET', path: '/dashboard/callback', handler: 'dashboard', auth: 'session' },
   { method: 'POST', path: '/dashboard/sign-out', handler: 'dashboard', auth: 'session' },
-  { method: 'GET', path: '/dashboard/icon.svg', handler: 'dashboard', auth: 'session' },
 ];
 
 /** Lambdas that no HTTP route calls: the queue consumer and the scheduled jobs. */

@@ -3,16 +3,15 @@
  *   GET  /dashboard[?period&month&quarter&year&from&to&ward&asOf]   the page
  *   GET  /dashboard/export.csv?table=…  /dashboard/export.xlsx[?table=…]   the downloads
  *   GET  /dashboard/sign-in, POST /dashboard/sign-in, GET /dashboard/callback, POST /dashboard/sign-out
- *   GET  /dashboard/icon.svg
  * Browsers cannot sign SigV4, so these routes are not behind the IAM authorizer: every request
- * but sign-in and the icon must carry a valid session cookie (`dashboard-auth.ts`). Answers are
+ * but sign-in must carry a valid session cookie (`dashboard-auth.ts`). Answers are
  * HTML (errors too), with the security headers of `render.ts`.
  */
 import middy from '@middy/core';
 import { randomUUID } from 'node:crypto';
 import type { DashboardData } from '../core/dashboard/compute';
 import { choosePeriod, PeriodError } from '../core/dashboard/period';
-import { ICON_SVG, renderDashboard, renderError, renderMoveOn, renderSignIn, securityHeaders } from '../core/dashboard/render';
+import { renderDashboard, renderError, renderMoveOn, renderSignIn, securityHeaders } from '../core/dashboard/render';
 import { clearCookie, readCookie, SESSION_COOKIE, SESSION_SECONDS, setCookie } from '../core/dashboard/session';
 import { EXPORT_TABLES, type ExportId, exportFileName, exportTable, toCsv } from '../core/dashboard/tables';
 import { StoreUnavailableError } from '../core/ports';
@@ -150,12 +149,6 @@ export function dashboard(deps: DashboardDeps) {
   }
 
   const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
-    'GET /dashboard/icon.svg': async () => ({
-      statusCode: 200,
-      headers: { 'content-type': 'image/svg+xml', ...securityHeaders(secure), 'cache-control': 'public, max-age=86400' },
-      body: ICON_SVG,
-    }),
-
     'GET /dashboard/sign-in': async (event) => {
       const next = safeNext(event.queryStringParameters?.next);
       if (auth.kind === 'cognito') {
@@ -249,13 +242,7 @@ export function dashboard(deps: DashboardDeps) {
     },
   };
 
-  const open = new Set([
-    'GET /dashboard/icon.svg',
-    'GET /dashboard/sign-in',
-    'POST /dashboard/sign-in',
-    'GET /dashboard/callback',
-    'POST /dashboard/sign-out',
-  ]);
+  const open = new Set(['GET /dashboard/sign-in', 'POST /dashboard/sign-in', 'GET /dashboard/callback', 'POST /dashboard/sign-out']);
 
   return async (event: HttpEvent): Promise<HttpResult> => {
     const key = event.routeKey ?? `${event.requestContext?.http?.method} ${event.rawPath}`;

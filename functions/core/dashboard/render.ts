@@ -102,7 +102,8 @@ export function securityHeaders(secure: boolean): Record<string, string> {
   const csp = [
     "default-src 'none'",
     `style-src ${STYLE_HASH}`,
-    "img-src 'self'",
+    // The page's one image is its icon, inline (a data: URL): no request at all, not even to this origin.
+    "img-src 'self' data:",
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -130,7 +131,7 @@ export function page(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${esc(title)}</title>
-<link rel="icon" href="/dashboard/icon.svg" type="image/svg+xml">
+<link rel="icon" href="${ICON_HREF}" type="image/svg+xml">
 <style>${STYLES}</style>
 </head>
 <body>
@@ -140,10 +141,12 @@ ${body}
 `;
 }
 
-/** The icon the page links to (a browser asks for one; served from the same route). */
-export const ICON_SVG =
+/** The page's icon (a browser asks for one: given inline, it asks nothing). */
+const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b3d66"/>' +
   '<path d="M8 22V10h4l4 7 4-7h4v12h-3v-7l-5 8-5-8v7z" fill="#fff"/></svg>';
+
+const ICON_HREF = `data:image/svg+xml,${encodeURIComponent(ICON_SVG)}`;
 
 // ---- pieces ----------------------------------------------------------------------------------
 
