@@ -7,8 +7,10 @@
  *  2. Report: time and items read for 15 months of one ward (the seed stream: 11,701 received).
  *  3. Scan: items read per scan / flagged, with 100,000 closed or not-yet-due dossiers and 100 overdue.
  *  4. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
+ *  5. Dashboard: GET /dashboard for one ward's 15 months and for a 20-ward province, first and
+ *     cached requests.
  *
- * Sections can be picked: `npm run bench -- ingest report scan bundles` (default: all).
+ * Sections can be picked: `npm run bench -- ingest report scan bundles dashboard` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -19,6 +21,7 @@ import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
 import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
+import { benchDashboard } from './dashboard';
 import { benchReport } from './report';
 import { benchScan } from './scan';
 
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
   if (want('report')) await benchReport();
   if (want('scan')) await benchScan();
   if (want('bundles')) await benchBundles();
+  if (want('dashboard')) await benchDashboard();
 }
 
 main().catch((err) => {
