@@ -351,6 +351,96 @@ describe('the page', () => {
   });
 });
 
+describe('the province', () => {
+  it('has a row per ward (every ward, also one with nothing), and ranks the wards by on-time rate without scorecards', () => {
+    // Prepare
+    const w1 = '000.00.12.H57';
+    const w2 = '000.00.13.H58';
+    const w3 = '000.00.14.H59';
+    const at = (ward: string, n: number, status: Status, finishedAt: string | null) =>
+      fact({
+        code: `${ward}-240402-${String(n).padStart(4, '0')}`,
+        receivedAt: '2024-04-02T09:00:00+07:00',
+        status,
+        finishedAt,
+        dueAt: '2024-04-03T17:00:00+07:00',
+      });
+    const base = input([
+      at(w1, 1, 10, '2024-04-03T09:00:00+07:00'),
+      at(w1, 2, 10, '2024-04-05T09:00:00+07:00'), // late
+      at(w2, 1, 10, '2024-04-02T15:00:00+07:00'),
+    ]);
+    const province: DashboardInput = {
+      ...base,
+      ward: null,
+      wards: [
+        { code: w1, name: 'Phường Bình An' },
+        { code: w2, name: 'Phường Bình Tây' },
+        { code: w3, name: null },
+      ],
+    };
+
+    // Act
+    const data = buildDashboard(province);
+    const html = renderDashboard(data, { query: '', params: {}, today: '2024-04-15' });
+
+    // Assess
+    expect(data.statistics.rowsAre).toBe('ward');
+    expect(data.statistics.rows.map((r) => [r.code, r.inPeriod])).toEqual([
+      [w1, 2],
+      [w2, 1],
+      [w3, 0],
+    ]);
+    expect(data.ranking?.rankedBy).toBe('onTime');
+    expect(data.ranking?.rows.map((r) => r.ward)).toEqual([w2, w1, w3]);
+    expect(html).toContain('Toàn tỉnh (3 đơn vị)');
+    expect(html).toContain('<h3>Dẫn đầu (theo tỷ lệ giải quyết đúng hạn)</h3><ol><li>Phường Bình Tây (000.00.13.H58): 100,0%</li>');
+    expect(html).toContain('<h3>Cần cải thiện</h3><ol><li>Phường Bình An (000.00.12.H57): 50,0%</li>');
+  });
+
+  it('ranks by the scorecard total once every ward has one, and draws the 766 groups with their table', () => {
+    // Prepare
+    const score = (total: number) => ({
+      total: { score: total, max: 70 },
+      groups: [{ code: 'TDGQ', name: 'Tiến độ giải quyết', max: 20, score: total / 4, indicators: [] }],
+      notAvailable: [{ code: 'CKMB', max: 18, reason: 'Không có dữ liệu.' }],
+    });
+    const base = input([]);
+    const province: DashboardInput = {
+      ...base,
+      ward: null,
+      wards: [
+        { code: 'A', name: null },
+        { code: 'B', name: null },
+      ],
+      scorecard: { state: 'ok', value: score(50) },
+      wardScores: {
+        state: 'ok',
+        value: new Map([
+          ['A', score(40)],
+          ['B', score(60)],
+        ]),
+      },
+    };
+
+    // Act
+    const data = buildDashboard(province);
+    const html = renderDashboard(data, { query: '', params: {}, today: '2024-04-15' });
+
+    // Assess
+    expect(data.ranking).toMatchObject({
+      rankedBy: 'score',
+      rows: [
+        { ward: 'B', score: 60 },
+        { ward: 'A', score: 40 },
+      ],
+    });
+    expect(html).toContain('Tổng điểm: <strong>50/70</strong>');
+    expect(html).toMatch(/<svg class="chart"[^>]*aria-labelledby="chart-766-t chart-766-d"/);
+    expect(html).toContain('<table id="tbl-scorecard">');
+  });
+});
+
 describe('charts', () => {
   it.each([
     [0, 4, 1],

@@ -3,6 +3,7 @@
  * fake token endpoint and verifier), the session on every route, the page's headers, bad queries
  * named, the downloads, the optional sources, the cache.
  */
+import fc from 'fast-check';
 import { CognitoAuth, TokenAuth } from '../../functions/adapters/dashboard-auth';
 import { type DashboardPorts, FactCache } from '../../functions/adapters/dashboard-loader';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
@@ -182,6 +183,26 @@ describe('the dashboard handler, local sign-in', () => {
     // Assess
     expect(res.statusCode).toBe(status);
     expect(res.body).toContain(field);
+  });
+
+  it('answers any query with a page or a named 400/404, never a 500 (fuzzed)', async () => {
+    // Prepare
+    const handle = dashboard({ ports: fakePorts(), auth: tokenAuth(), cache: new FactCache(60_000), now: () => NOW });
+    const cookie = await signedIn(handle);
+    const value = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('2024-03', '2024-Q1', '2023', '2024-02-29', '000.00.12.H57', '', '9999-12-31'),
+    );
+    const query = fc.dictionary(fc.constantFrom('period', 'month', 'quarter', 'year', 'from', 'to', 'ward', 'asOf', 'table'), value);
+
+    // Act, Assess
+    await fc.assert(
+      fc.asyncProperty(query, fc.constantFrom('GET /dashboard', 'GET /dashboard/export.csv'), async (q, route) => {
+        const res = await handle(event(route, { cookies: [cookie], queryStringParameters: q }));
+        expect([200, 400, 404]).toContain(res.statusCode);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('downloads a table as CSV with a BOM and the workbook as .xlsx', async () => {
