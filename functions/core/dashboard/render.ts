@@ -80,7 +80,7 @@ footer{margin-top:2.5rem;padding-bottom:2rem;font-size:.85rem;color:#3d4650}
 @media print{
   body{font-size:10.5pt}
   .top{background:none;color:#000;border-bottom:2px solid #000;padding:0 0 .5rem}
-  .top form,.filters,.downloads,.skip{display:none}
+  .top form,.filters,.downloads,.dl,.skip{display:none}
   main,footer{max-width:none;padding:0}
   section{break-inside:avoid-page}
   table{font-size:9pt}
@@ -439,7 +439,7 @@ export function renderDashboard(data: DashboardData, ctx: PageContext): string {
 ${filtersHtml(data, ctx)}
 <main id="noi-dung">
 <p class="meta">Kỳ báo cáo: ngày tiếp nhận từ ${esc(vnDateOf(data.period.from))} đến ${esc(vnDateOf(data.period.to))}; so với kỳ trước: ${esc(vnDateOf(data.previous.from))} – ${esc(vnDateOf(data.previous.to))}. Số liệu tính đến ${esc(formatVnDateTime(data.asOf))} (giờ Việt Nam); dữ liệu hồ sơ đọc lúc ${esc(formatVnDateTime(data.readAt))}.
-<a href="/dashboard/export.xlsx?${q}" download>Tải toàn bộ số liệu (Excel)</a></p>
+<a class="dl" href="/dashboard/export.xlsx?${q}" download>Tải toàn bộ số liệu (Excel)</a></p>
 <section aria-labelledby="h-cards"><h2 id="h-cards">Chỉ số chính</h2>
 <ul class="cards">${data.cards.map(cardHtml).join('\n')}</ul>
 ${downloads('summary', q, 'chỉ số chính')}
