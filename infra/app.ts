@@ -35,6 +35,8 @@ export function addStacks(app: App, env: Environment): MotcuaStacks {
     alertQueue: stateful.alertQueue,
     alertDlq: stateful.alertDlq,
     secret: stateful.secret,
+    userPool: stateful.userPool,
+    userPoolDomain: stateful.userPoolDomain,
   });
   return { stateful, api };
 }

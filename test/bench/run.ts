@@ -9,8 +9,10 @@
  *  4. Feedback scan: items read per scan / flagged, with 10,000 answered feedback items and 20 overdue.
  *  5. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
  *  6. Scorecard: time and items read for 15 months of one ward, and the forecast's back-test.
+ *  7. Dashboard: GET /dashboard for one ward's 15 months and for a 20-ward province, first and
+ *     cached requests.
  *
- * Sections can be picked: `npm run bench -- ingest report scan feedback bundles scorecard` (default: all).
+ * Sections can be picked: `npm run bench -- ingest report scan feedback bundles scorecard dashboard` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -22,6 +24,7 @@ import { ensureTable, startDynamo } from '../../infra/local/emulators';
 import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
 import { benchFeedbackScan } from './feedback-scan';
+import { benchDashboard } from './dashboard';
 import { benchReport } from './report';
 import { benchScan } from './scan';
 import { benchScorecard } from './scorecard';
@@ -154,6 +157,7 @@ async function main(): Promise<void> {
   if (want('feedback')) await benchFeedbackScan();
   if (want('bundles')) await benchBundles();
   if (want('scorecard')) await benchScorecard();
+  if (want('dashboard')) await benchDashboard();
 }
 
 main().catch((err) => {
