@@ -172,6 +172,7 @@ export interface ScanKind<S, L extends RunLevel, A extends RunAlert> {
   levels: readonly L[];
   /** What is due at the scan's clock, from the due index. */
   listDue(now: string): AsyncIterable<S>;
+  /** What to do with one subject read at the scan's clock (see `Examined`). */
   examine(subject: S, now: string): Examined<L>;
   writes: ClaimWrites<L>;
   /** The alert of a claim (identifiers and dates only: it goes into the ledger and the queue). */
