@@ -24,6 +24,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -53,6 +54,10 @@ export interface MotcuaApiStackProps extends StackProps {
   readonly alertDlq: sqs.IQueue;
   /** The JSON secret with the shared secrets (CONTRACT 2: portal, postal, feedback, PayGov, VNPay). */
   readonly secret: secretsmanager.ISecret;
+  /** The leaders' accounts (the dashboard's sign-in). */
+  readonly userPool: cognito.IUserPool;
+  /** The pool's hosted sign-in domain. */
+  readonly userPoolDomain: cognito.UserPoolDomain;
   /** Which generation of the table's indexes the functions read (the index migration's step). Default v2. */
   readonly readIndexes?: IndexGeneration;
 }
@@ -72,6 +77,8 @@ interface HandlerSpec {
   sendsEmail?: true;
   /** Reads the recipients configuration without mailing (the ward names of the province report). */
   readsRecipients?: true;
+  /** The dashboard: signs leaders in with the user pool (COGNITO_*, DASHBOARD_URL). */
+  dashboard?: true;
 }
 
 /**
@@ -145,6 +152,16 @@ const HANDLERS: Record<string, HandlerSpec> = {
     memorySize: 512,
     timeout: HTTP_TIMEOUT,
     table: 'read',
+  },
+  dashboard: {
+    description: "GET /dashboard and its downloads and sign-in: the leaders' dashboard (Cognito session cookie)",
+    // Keeps the facts of the ward-months it reads in memory (DASHBOARD_CACHE_S): a province's
+    // two years of dossiers, a few hundred bytes each, and a workbook being written.
+    memorySize: 1024,
+    timeout: HTTP_TIMEOUT,
+    table: 'read',
+    readsRecipients: true,
+    dashboard: true,
   },
   'overdue-scan': {
     description: 'Overdue / due-soon scan of dossiers, then overdue feedback: every 15 minutes and POST /admin/overdue-scan (IAM)',
@@ -249,6 +266,15 @@ export class MotcuaApiStack extends Stack {
       description: 'Optional: an address subscribed to the alarm topic (confirm the SNS email). Empty: no subscription.',
       allowedPattern: '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
       constraintDescription: 'must be empty or an email address',
+    });
+    const dashboardUrl = new CfnParameter(this, 'DashboardUrl', {
+      type: 'String',
+      default: '',
+      description:
+        "The dashboard's public base URL, without a trailing slash (e.g. https://motcua.binhduong.gov.vn, a custom " +
+        "domain mapped to the HTTP API). Empty: the HTTP API's own URL. The sign-in callback and the emails' links use it.",
+      allowedPattern: '^$|^https://[^\\s/?#]+(/[^\\s?#]*[^\\s?#/])?$',
+      constraintDescription: 'must be empty or an https:// URL without a trailing slash, query or fragment',
     });
     const overdueAlarmThreshold = new CfnParameter(this, 'OverdueAlarmThreshold', {
       type: 'Number',
@@ -431,7 +457,14 @@ export class MotcuaApiStack extends Stack {
         integration: new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, handler.fn),
         authorizer: route.auth === 'admin' ? iamAuthorizer : undefined,
       });
-      if (route.auth === 'admin') {
+      if (route.auth === 'session') {
+        const why =
+          `${route.method} ${route.path} is the leaders' dashboard, opened in a browser, which cannot sign SigV4: ` +
+          'the handler verifies its own session cookie (a Cognito ID token, checked with aws-jwt-verify against the ' +
+          "pool's keys, issuer, audience and expiry) on every request but sign-in.";
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: why });
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-COG4', reason: why });
+      } else if (route.auth === 'admin') {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-COG4',
           reason:
@@ -446,6 +479,43 @@ export class MotcuaApiStack extends Stack {
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: why });
         Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-COG4', reason: why });
       }
+    }
+
+    // --- The dashboard: its public base URL, the sign-in client, the functions that link to it ---
+    const hasDashboardUrl = new CfnCondition(this, 'HasDashboardUrl', {
+      expression: Fn.conditionNot(Fn.conditionEquals(dashboardUrl.valueAsString, '')),
+    });
+    const baseUrl = Fn.conditionIf(
+      hasDashboardUrl.logicalId,
+      dashboardUrl.valueAsString,
+      Fn.join('', ['https://', this.httpApi.apiId, '.execute-api.', Aws.REGION, '.', Aws.URL_SUFFIX]),
+    ).toString();
+    // A public client (no secret to keep): the authorization code flow with PKCE, the dashboard's
+    // callback only, ID tokens of one working day, no refresh beyond it.
+    const dashboardClient = new cognito.UserPoolClient(this, 'DashboardClient', {
+      userPool: props.userPool,
+      generateSecret: false,
+      authFlows: {}, // WHY (default: SRP and others): only the hosted page signs in
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID],
+        callbackUrls: [Fn.join('', [baseUrl, '/dashboard/callback'])],
+        logoutUrls: [Fn.join('', [baseUrl, '/dashboard/sign-in'])],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      idTokenValidity: Duration.hours(8), // WHY (default 1 h): the session lasts a working day, then sign in again
+      accessTokenValidity: Duration.hours(8),
+      refreshTokenValidity: Duration.hours(8), // WHY (default 30 days): the dashboard never refreshes
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+    const dashboardFn = functions.get('dashboard')!.fn;
+    dashboardFn.addEnvironment('DASHBOARD_AUTH', 'cognito');
+    dashboardFn.addEnvironment('COGNITO_USER_POOL_ID', props.userPool.userPoolId);
+    dashboardFn.addEnvironment('COGNITO_CLIENT_ID', dashboardClient.userPoolClientId);
+    dashboardFn.addEnvironment('COGNITO_DOMAIN', props.userPoolDomain.baseUrl());
+    for (const [name, spec] of Object.entries(HANDLERS)) {
+      if (spec.dashboard || spec.sendsEmail) functions.get(name)!.fn.addEnvironment('DASHBOARD_URL', baseUrl);
     }
 
     // What an operator attaches to the IAM role or group of whoever may call the admin routes.
@@ -559,6 +629,11 @@ export class MotcuaApiStack extends Stack {
     new CfnOutput(this, 'SecretArn', {
       value: props.secret.secretArn,
       description: 'Put PORTAL_SECRET, POSTAL_SECRET, FEEDBACK_SECRET, PAYGOV_SECRET, VNPAY_HASH_SECRET here (JSON) after the first deploy',
+    });
+    new CfnOutput(this, 'DashboardPageUrl', { value: Fn.join('', [baseUrl, '/dashboard']), description: "The leaders' dashboard" });
+    new CfnOutput(this, 'LeadersUserPoolId', {
+      value: props.userPool.userPoolId,
+      description: "Create the leaders' accounts here (aws cognito-idp admin-create-user --user-pool-id <this> --username …)",
     });
     new CfnOutput(this, 'AdminInvokePolicyArn', {
       value: adminPolicy.managedPolicyArn,

@@ -52,6 +52,8 @@ export function addStacks(app: App, env: Environment): MotcuaStacks {
     alertQueue: stateful.alertQueue,
     alertDlq: stateful.alertDlq,
     secret: stateful.secret,
+    userPool: stateful.userPool,
+    userPoolDomain: stateful.userPoolDomain,
     readIndexes: INDEX_STEPS[indexStep].read,
   });
   return { stateful, api };

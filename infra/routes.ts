@@ -2,13 +2,14 @@
  * The HTTP routes, in one place: the CDK stack and the local stack both wire exactly these.
  * `handler` names the file `functions/handlers/<handler>.ts`, which exports `handler`.
  * `auth`: `signed` (HMAC header, CONTRACT 3.1), `platform` (the platform's own checksum, 3.3/3.4),
- * `admin` (bearer token locally, an authorizer on AWS).
+ * `admin` (bearer token locally, an authorizer on AWS), `session` (the dashboard: browsers cannot
+ * sign SigV4, so no authorizer; the handler verifies its own session cookie on every request).
  */
 export interface RouteSpec {
   method: 'GET' | 'POST';
   path: string;
   handler: string;
-  auth: 'signed' | 'platform' | 'admin';
+  auth: 'signed' | 'platform' | 'admin' | 'session';
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -24,6 +25,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/reports/province', handler: 'supervision-report', auth: 'admin' },
   { method: 'GET', path: '/reports/scorecard', handler: 'scorecard-report', auth: 'admin' },
   { method: 'POST', path: '/admin/overdue-scan', handler: 'overdue-scan', auth: 'admin' },
+  // The leaders' dashboard (CONTRACT 8): one Lambda; sign-in is the only part answered without a
+  // session.
+  { method: 'GET', path: '/dashboard', handler: 'dashboard', auth: 'session' },
+  { method: 'GET', path: '/dashboard/export.csv', handler: 'dashboard', auth: 'session' },
+  { method: 'GET', path: '/dashboard/export.xlsx', handler: 'dashboard', auth: 'session' },
+  { method: 'GET', path: '/dashboard/sign-in', handler: 'dashboard', auth: 'session' },
+  { method: 'POST', path: '/dashboard/sign-in', handler: 'dashboard', auth: 'session' },
+  { method: 'GET', path: '/dashboard/callback', handler: 'dashboard', auth: 'session' },
+  { method: 'POST', path: '/dashboard/sign-out', handler: 'dashboard', auth: 'session' },
 ];
 
 /** Lambdas that no HTTP route calls: the queue consumer and the scheduled jobs. */

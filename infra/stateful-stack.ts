@@ -5,7 +5,8 @@
  * Kept apart from the API stack (AWS CDK best practice) so that replacing functions, routes or
  * alarms can never replace the table; its logical ID is pinned and a test guards it.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -42,6 +43,10 @@ export class MotcuaStatefulStack extends Stack {
   readonly alertQueue: sqs.Queue;
   /** Alerts the notifier failed 5 times. */
   readonly alertDlq: sqs.Queue;
+  /** The leaders' accounts for the dashboard, made by the province's IT staff. */
+  readonly userPool: cognito.UserPool;
+  /** Cognito's hosted sign-in page of the pool. */
+  readonly userPoolDomain: cognito.UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: MotcuaStatefulStackProps = {}) {
     super(scope, id, props);
@@ -129,6 +134,56 @@ export class MotcuaStatefulStack extends Stack {
       'move the same failed alerts once more. Its depth raises a CloudWatch alarm instead.';
     Validations.of(this.alertDlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: dlqIsTheEnd });
     Validations.of(this.alertDlq).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: dlqIsTheEnd });
+
+    // The dashboard's accounts (CONTRACT 8): state, so here, kept across deploys like the table.
+    this.userPool = new cognito.UserPool(this, 'LeadersUserPool', {
+      // WHY (default false, stated): only the province's IT staff create accounts (console or
+      // `aws cognito-idp admin-create-user`); a leader cannot sign themselves up.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      // WHY (default OFF): MFA available to every leader (an authenticator app); IT staff can make it
+      // required for the pool. No SMS: it would need an SNS role and costs per message.
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      // WHY (default 8 characters): the page shows the ward's figures; 12 characters of all kinds.
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS, // WHY (stated): the classic hosted page, no Plus charge
+      // WHY (default off / DESTROY): deleting the pool deletes every leader's account.
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is available (authenticator app) and optional: the province decides whether its leaders must use it; ' +
+        'IT staff can set the pool to require it without a code change.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG3',
+      reason:
+        'Threat protection (advanced security) needs the Plus feature plan, a per-user monthly charge, for a few ' +
+        'dozen leaders; the pool has no self sign-up and a strong password policy instead.',
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'The Plus feature plan (threat protection) is a per-user monthly charge; see COG3: no self sign-up, strong ' +
+        'passwords and MFA available cover a pool of a few dozen accounts made by IT staff.',
+    });
+    // The hosted sign-in page: a prefix unique per account (a Cognito domain prefix is global per region).
+    this.userPoolDomain = this.userPool.addDomain('LeadersSignIn', {
+      cognitoDomain: { domainPrefix: Fn.join('-', ['motcua', Aws.ACCOUNT_ID]) },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
 
     this.alertQueue = new sqs.Queue(this, 'AlertQueue', {
       // WHY (default 30 s): 6 x the notifier's timeout + its batching window (see limits.ts).

@@ -20,6 +20,12 @@
  * Indexes: `byReceived` (`FBR#<ward>#<yyyy-MM>`: the report reads a period's months) and `byDue`
  * (`FBDUE#<shard>` for open items not yet alerted for their deadline, read by the scan up to its
  * clock; `FBOVD#<shard>` once alerted, read by the daily digest). A closed item leaves `byDue`.
+ *
+ * The scan's claim writes are the dossier store's (both use `alert-mark-writes.ts`), on the one mark
+ * `alFeedback`: a claim marks the item `pending` with its run and leaves it in `FBDUE#`; the park
+ * (conditional on the mark's run) moves it to `FBOVD#` and settles the mark; a take-over replaces
+ * a dead run's pending mark (conditional on that run). A mark without `runId` (written before
+ * claims could be recovered, when the claim itself moved the item) is settled.
  */
 import {
   BatchWriteItemCommand,
@@ -54,6 +60,7 @@ import {
   readIndexes,
 } from './table-schema';
 import { mapLimit, wholeItems } from './dynamodb-reads';
+import { type ApplyMarkWrite, claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } from './alert-mark-writes';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 
 /** Items of one request written at once. */
@@ -381,66 +388,37 @@ export class DynamoFeedbackStore implements FeedbackStore {
     }
   }
 
-  async markFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<boolean> {
-    // Out of the scan's partition into the alerted one of the same index: the digest reads it there.
-    const written = await this.updateIf(itemPk(id), {
-      UpdateExpression: 'SET #m = :m, g1pk = :park, g1sk = :psk',
-      ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
-      ExpressionAttributeNames: { '#m': ALERT_ATTR, '#v': 'ver', '#d': 'dueAt' },
-      ExpressionAttributeValues: marshall({
-        ':m': mark,
-        ':ver': version,
-        ':due': mark.dueAt,
-        ':park': duePk('FBOVD', id),
-        ':psk': dueSk(id, mark.dueAt),
-      }),
-    });
-    return written !== null;
+  /** Applies a scan write to the item (see `alert-mark-writes.ts`); false when its condition failed. */
+  private applyMarkWrite(id: string): ApplyMarkWrite {
+    return async (write) => (await this.updateIf(itemPk(id), write)) !== null;
   }
 
-  async unmarkFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<void> {
-    const names = { '#m': ALERT_ATTR, '#d': 'dueAt', '#a': 'at' };
-    const sameMark = '#m.#d = :due AND #m.#a = :at';
-    // Still the version it was claimed at: back into the scan's partition. Else a newer version
-    // indexed the item itself: only the mark goes. A failed condition: the mark is not ours any more.
-    const back = await this.updateIf(itemPk(id), {
-      UpdateExpression: 'REMOVE #m SET g1pk = :p, g1sk = :sk',
-      ConditionExpression: `#v = :ver AND ${sameMark}`,
-      ExpressionAttributeNames: { ...names, '#v': 'ver' },
-      ExpressionAttributeValues: marshall({
-        ':ver': version,
-        ':due': mark.dueAt,
-        ':at': mark.at,
-        ':p': duePk('FBDUE', id),
-        ':sk': dueSk(id, mark.dueAt),
-      }),
-    });
-    if (back) return;
-    await this.updateIf(itemPk(id), {
-      UpdateExpression: 'REMOVE #m',
-      ConditionExpression: sameMark,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: marshall({ ':due': mark.dueAt, ':at': mark.at }),
-    });
+  async markFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<boolean> {
+    // The item stays in the partition the scan read it from until its run is committed and
+    // `parkFeedbackAlerted` moves it: a scan after a crash finds the claim.
+    return this.applyMarkWrite(id)(claimMark(ALERT_ATTR, version, mark));
+  }
+
+  async takeOverFeedbackAlerted(id: string, version: string, fromRunId: string, mark: AlertMark): Promise<boolean> {
+    return this.applyMarkWrite(id)(takeOverMark(ALERT_ATTR, version, fromRunId, mark));
+  }
+
+  async parkFeedbackAlerted(id: string, version: string, runId: string): Promise<void> {
+    // Into the alerted partition of the same index, where the digest reads it.
+    await parkMark(this.applyMarkWrite(id), ALERT_ATTR, version, runId, duePk('FBOVD', id));
+  }
+
+  async unmarkFeedbackAlerted(id: string, mark: AlertMark): Promise<void> {
+    await this.applyMarkWrite(id)(unmarkMark(ALERT_ATTR, mark));
   }
 
   async keepFeedbackAlerted(id: string, version: string): Promise<void> {
     // A failed condition means a newer version re-indexed the item itself: leave it.
-    await this.updateIf(itemPk(id), {
-      UpdateExpression: 'SET g1pk = :park',
-      ConditionExpression: '#v = :ver AND attribute_exists(g1sk)',
-      ExpressionAttributeNames: { '#v': 'ver' },
-      ExpressionAttributeValues: { ':ver': { S: version }, ':park': { S: duePk('FBOVD', id) } },
-    });
+    await this.applyMarkWrite(id)(keepParked(version, duePk('FBOVD', id)));
   }
 
   async dropFeedbackFromDue(id: string, version: string): Promise<void> {
-    await this.updateIf(itemPk(id), {
-      UpdateExpression: 'REMOVE g1pk, g1sk',
-      ConditionExpression: '#v = :ver',
-      ExpressionAttributeNames: { '#v': 'ver' },
-      ExpressionAttributeValues: { ':ver': { S: version } },
-    });
+    await this.applyMarkWrite(id)(unindex(version));
   }
 }
 

@@ -36,6 +36,7 @@ import {
 import { instantMs, vnDate } from '../core/time';
 import { wardOf } from '../core/ward';
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from '../core/types';
+import { claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } from './alert-mark-writes';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { rawItems } from './raw-items';
 import { mapLimit, wholeItems } from './dynamodb-reads';
@@ -417,79 +418,32 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   async markAlerted(key: string, version: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<boolean> {
     // The dossier stays in the partition the scan read it from (due, or due soon when now overdue)
     // until its run is committed and `parkAlerted` moves it: a scan after a crash finds the claim.
-    return this.updateDossierIf(key, {
-      UpdateExpression: 'SET #m = :m',
-      ConditionExpression: '#v = :ver AND (attribute_not_exists(#m) OR #m.#d <> :due)',
-      ExpressionAttributeNames: { '#m': ALERT_ATTR[level], '#v': 'ver', '#d': 'dueAt' },
-      ExpressionAttributeValues: marshall({ ':m': mark, ':ver': version, ':due': mark.dueAt }, { removeUndefinedValues: true }),
-    });
+    return this.updateDossierIf(key, claimMark(ALERT_ATTR[level], version, mark));
   }
 
   async dropFromDueIndex(key: string, version: string): Promise<void> {
     // A failed condition means a newer record re-indexed the dossier itself: leave it.
-    await this.updateDossierIf(key, {
-      UpdateExpression: 'REMOVE g1pk, g1sk',
-      ConditionExpression: '#v = :ver',
-      ExpressionAttributeNames: { '#v': 'ver' },
-      ExpressionAttributeValues: { ':ver': { S: version } },
-    });
+    await this.updateDossierIf(key, unindex(version));
   }
 
   // ---- OverdueIndex: alerted-overdue dossiers stay findable for the daily digest ----
 
   async unmarkAlerted(key: string, level: 'overdue' | 'soon', mark: AlertMark): Promise<void> {
-    // A failed condition means the mark is not this run's any more: leave it. The claim did not
-    // move the dossier, so it is still where the scan reads it (or where a newer record put it).
-    await this.updateDossierIf(key, {
-      UpdateExpression: 'REMOVE #m',
-      ConditionExpression: '#m.#d = :due AND #m.#r = :run',
-      ExpressionAttributeNames: { '#m': ALERT_ATTR[level], '#d': 'dueAt', '#r': 'runId' },
-      ExpressionAttributeValues: marshall({ ':due': mark.dueAt, ':run': mark.runId ?? '' }),
-    });
+    await this.updateDossierIf(key, unmarkMark(ALERT_ATTR[level], mark));
   }
 
   async takeOverAlerted(key: string, version: string, level: AlertLevel, fromRunId: string, mark: AlertMark): Promise<boolean> {
-    return this.updateDossierIf(key, {
-      UpdateExpression: 'SET #m = :m',
-      ConditionExpression: '#v = :ver AND #m.#d = :due AND #m.#r = :from AND #m.#p = :true',
-      ExpressionAttributeNames: { '#m': ALERT_ATTR[level], '#v': 'ver', '#d': 'dueAt', '#r': 'runId', '#p': 'pending' },
-      ExpressionAttributeValues: marshall(
-        { ':m': mark, ':ver': version, ':due': mark.dueAt, ':from': fromRunId, ':true': true },
-        { removeUndefinedValues: true },
-      ),
-    });
+    return this.updateDossierIf(key, takeOverMark(ALERT_ATTR[level], version, fromRunId, mark));
   }
 
   async parkAlerted(key: string, version: string, level: AlertLevel, runId: string): Promise<void> {
-    const names = { '#m': ALERT_ATTR[level], '#r': 'runId', '#p': 'pending' };
-    // Still the record it was claimed at (open, in the partition it was read from): out of the
-    // scan's reach, where `keepAsAlerted` would put it, and the mark settled, in one write.
-    const parked = await this.updateDossierIf(key, {
-      UpdateExpression: 'SET g1pk = :park REMOVE #m.#p',
-      ConditionExpression: '#v = :ver AND #m.#r = :run AND attribute_exists(g1sk)',
-      ExpressionAttributeNames: { ...names, '#v': 'ver' },
-      ExpressionAttributeValues: marshall({ ':ver': version, ':run': runId, ':park': parkedPk(key, level) }),
-    });
-    if (parked) return;
-    // A newer record came since and indexed the dossier itself (a new due date, closed, or the
-    // same due date: the next scan parks it again by `keepAsAlerted`): only the mark settles.
-    // A failed condition here means the mark is another run's: leave it.
-    await this.updateDossierIf(key, {
-      UpdateExpression: 'REMOVE #m.#p',
-      ConditionExpression: '#m.#r = :run',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: marshall({ ':run': runId }),
-    });
+    // Where `keepAsAlerted` would put it: overdue where the digest reads it, due soon where the scan reads it once overdue.
+    await parkMark((write) => this.updateDossierIf(key, write), ALERT_ATTR[level], version, runId, parkedPk(key, level));
   }
 
   async keepAsAlerted(key: string, version: string, level: AlertLevel): Promise<void> {
     // A failed condition means a newer record re-indexed the dossier itself: leave it.
-    await this.updateDossierIf(key, {
-      UpdateExpression: 'SET g1pk = :park',
-      ConditionExpression: '#v = :ver AND attribute_exists(g1sk)',
-      ExpressionAttributeNames: { '#v': 'ver' },
-      ExpressionAttributeValues: { ':ver': { S: version }, ':park': { S: parkedPk(key, level) } },
-    });
+    await this.updateDossierIf(key, keepParked(version, parkedPk(key, level)));
   }
 
   async *listAlertedOverdue(): AsyncIterable<StoredDossier> {
@@ -607,7 +561,11 @@ export function toStoredDossier(item: Item): StoredDossier {
   for (const [name, value] of Object.entries(plain)) {
     if (name.startsWith(PAY_PREFIX)) payments.push(value as Payment);
     else if (name.startsWith(POSTAL_PREFIX)) postal.push(value as PostalEvent);
-    else if (name.startsWith(FEEDBACK_LINK_PREFIX)) feedback.push(value as FeedbackLink);
+    else if (name.startsWith(FEEDBACK_LINK_PREFIX)) {
+      // A link names its item and ward (the feedback store writes them so); anything else is skipped.
+      const link = value as Partial<FeedbackLink> | null;
+      if (typeof link?.id === 'string' && typeof link.ward === 'string') feedback.push(link as FeedbackLink);
+    }
   }
   const key = String(plain.pk).slice(2);
   return {

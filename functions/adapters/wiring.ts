@@ -9,9 +9,15 @@ import { DynamoDossierStore } from './dynamodb-store';
 import { DynamoFeedbackStore } from './dynamodb-feedback-store';
 import type { IndexGeneration } from './table-schema';
 import { DynamoForecastStore } from './dynamodb-forecast-store';
+import { atRiskDossiers, overdueFeedbackItems } from '../core/due-lists';
+import type { ForecastStats } from '../core/forecast';
+import type { FeedbackStore } from '../core/ports';
+import { SupervisionTally } from '../core/report';
+import { scorecardOf } from '../core/scorecard-query';
 import type { FeedbackReader, ScoreFeedback } from '../core/scorecard';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DashboardSources } from '../core/dashboard/sources';
 import type { Recipients } from '../core/recipients';
 import { DynamoAlertLedger } from './dynamodb-alert-ledger';
 import { readRecipients, readStoredRecipients, recipientsInEnvironment } from './recipients-config';
@@ -72,9 +78,14 @@ export function feedbackStore(): DynamoFeedbackStore {
 
 /** The feedback items the scorecard reads (MDHL.1, MDHL.2): the feedback store's, as the scorecard sees them. */
 export function feedbackReader(): FeedbackReader {
+  return feedbackReaderOf(feedbackStore());
+}
+
+/** A feedback store read as the scorecard's `FeedbackReader` (the item's standing fields and its deadline). */
+export function feedbackReaderOf(store: Pick<FeedbackStore, 'listFeedbackReceived'>): FeedbackReader {
   return {
     async *listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<ScoreFeedback> {
-      for await (const f of feedbackStore().listFeedbackReceived(from, to, ward)) {
+      for await (const f of store.listFeedbackReceived(from, to, ward)) {
         const { item } = f;
         yield {
           id: item.id,
@@ -176,6 +187,57 @@ export async function wardNames(): Promise<Record<string, string>> {
     logger.warn('ward names unavailable: the province report lists agency codes only', { reason: (err as Error).message });
     return {};
   }
+}
+
+/**
+ * The dashboard's optional sources (`core/dashboard/sources.ts`), wired here and nowhere else.
+ * Each is one line once its branch lands, e.g. `scorecard: (q) => scorecardOf(dossierStore(), q)`;
+ * until then the page shows its section with "chưa có dữ liệu".
+ */
+export function dashboardSources(): DashboardSources {
+  const scorecardPorts = { store: dossierStore(), feedback: feedbackReader(), forecast: forecastStore() };
+  return {
+    scorecard: async (q) => (await scorecardOf(scorecardPorts, q)).card,
+    feedback: async (q) => {
+      const wards = q.ward === undefined ? await dossierStore().listWards() : [q.ward];
+      const tally = new SupervisionTally({ from: q.from, to: q.to, asOf: q.asOf, dueAt: () => null });
+      for (const ward of wards) for await (const f of feedbackStore().listFeedbackReceived(q.from, q.to, ward)) tally.addFeedback(f);
+      return tally.report().feedback;
+    },
+    overdueFeedback: async (q) =>
+      (await overdueFeedbackItems(feedbackStore(), q.asOf))
+        .filter((f) => q.ward === undefined || f.ward === q.ward)
+        .map((f) => ({
+          MaPhanAnh: f.id,
+          source: f.source,
+          ward: f.ward,
+          receivedAt: f.receivedAt,
+          dueAt: f.dueAt,
+          workingDaysOverdue: f.workingDaysOverdue,
+          MaHoSo: f.dossierCode,
+        })),
+    atRisk: async (q) => {
+      const wards = q.ward === undefined ? await dossierStore().listWards() : [q.ward];
+      const stats = new Map<string, ForecastStats>();
+      for (const ward of wards) {
+        const s = await forecastStore().getStats(ward);
+        if (s) stats.set(ward, s);
+      }
+      return (await atRiskDossiers(dossierStore(), stats, q.asOf))
+        .filter((d) => q.ward === undefined || d.ward === q.ward)
+        .map((d) => ({
+          MaHoSo: d.code,
+          TenTTHC: d.procedureName,
+          MaLinhVuc: d.fieldCode,
+          unit: d.unit,
+          dueAt: d.dueAt,
+          p90WorkingHours: d.p90WorkingHours,
+          spentWorkingHours: d.spentWorkingHours,
+          leftWorkingHours: d.leftWorkingHours,
+          basis: d.basis,
+        }));
+    },
+  };
 }
 
 /**

@@ -19,9 +19,10 @@ export interface RawMessage {
 }
 
 /**
- * What the alert scan wrote on a dossier, per level, for the due date it was alerted at. A mark is
- * `pending` from the claim until its run is committed to the alert ledger and the dossier parked
- * (see `core/scan.ts`); marks written before crash recovery existed have no `runId` and are settled.
+ * What the alert scan wrote on a dossier (per level) or a feedback item, for the due date it was
+ * alerted at. A mark is `pending` from the claim until its run is committed to the alert ledger
+ * and the subject parked (see `core/scan.ts`); marks written before crash recovery existed have no
+ * `runId` and are settled.
  */
 export interface AlertMark {
   dueAt: string;
@@ -311,7 +312,10 @@ export interface StoredFeedback {
   item: FeedbackItem;
   /** The deadline the store indexed the item under: `HanXuLy`, or the computed one. */
   dueAt: string;
-  /** The overdue alert sent for `alert.dueAt` (a deadline moved since makes it alertable again), or null. */
+  /**
+   * The overdue alert claimed (`pending`) or sent for `alert.dueAt` (a deadline moved since makes
+   * it alertable again), or null.
+   */
   alert: AlertMark | null;
 }
 
@@ -338,17 +342,32 @@ export interface FeedbackStore {
    * (upper-case agency code), or of every ward of the registry when `ward` is absent.
    */
   listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<StoredFeedback>;
-  /** Open items (status 1–3) with no alert sent for their deadline yet, due at or before `until`. */
+  /**
+   * Open items (status 1–3) due at or before `until` and not yet parked as alerted for their
+   * deadline: never alerted for it, or claimed by a run that has not parked them yet.
+   */
   listFeedbackDue(until: string): AsyncIterable<StoredFeedback>;
   /** Open items alerted overdue for their current deadline (the daily digest lists them). */
   listFeedbackAlerted(): AsyncIterable<StoredFeedback>;
   /**
-   * Marks the item alerted for `mark.dueAt`, provided it is still at `version`, and parks it out of
-   * the scan's part of the due index; false when it already was, or changed since.
+   * Claims the item for `mark.dueAt` (a pending mark), provided it is still at `version`; false
+   * when it already was marked for that deadline, or changed since. The item stays where the scan
+   * read it until `parkFeedbackAlerted` (as `DossierStore.markAlerted`).
    */
   markFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<boolean>;
-  /** Undoes a claim whose alert could not be recorded: the next scan flags the item again. */
-  unmarkFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<void>;
+  /**
+   * Claims for `mark.runId` an item whose pending mark (same deadline) belongs to run `fromRunId`,
+   * which died before committing; false when that mark changed or the item did.
+   */
+  takeOverFeedbackAlerted(id: string, version: string, fromRunId: string, mark: AlertMark): Promise<boolean>;
+  /**
+   * Settles the pending mark of `runId` once its run is committed: the item goes out of the scan's
+   * reach, where the digest reads it, if it is still `version`; else (a newer version indexed it)
+   * only the mark settles.
+   */
+  parkFeedbackAlerted(id: string, version: string, runId: string): Promise<void>;
+  /** Undoes a claim (of `mark.runId`) whose run could not be committed: the next scan flags the item again. */
+  unmarkFeedbackAlerted(id: string, mark: AlertMark): Promise<void>;
   /** Parks again an item already alerted for its deadline that a newer version put back among the pending ones. */
   keepFeedbackAlerted(id: string, version: string): Promise<void>;
   /** Takes an item that can no longer be overdue out of the due index (the scan's clean-up). */

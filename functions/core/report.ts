@@ -183,7 +183,7 @@ function earliest(instants: Array<string | null | undefined>): string | null {
 }
 
 /** When a finished dossier was finished, or the earliest moment it certainly was (see header). */
-function finishingInstant(dossier: StoredDossier): string | null {
+export function finishingInstant(dossier: StoredDossier): string | null {
   const record = dossier.record;
   if (!record) return null;
   if (record.finishedAt && !Number.isNaN(instantMs(record.finishedAt))) return record.finishedAt;

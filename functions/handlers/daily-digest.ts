@@ -17,12 +17,9 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { digestEmail, type AlertLine, type FeedbackLine, type RiskLine } from '../core/alert-email';
-import { assessRisk, type ForecastStats, ForecastStatsBuilder, type ForecastStatsStore, statsWindow } from '../core/forecast';
-import { wardOf } from '../core/ward';
-import { overdueWorkingDays } from '../core/calendar';
-import { isFeedbackOverdue } from '../core/feedback';
-import { isOverdue } from '../core/overdue';
+import { digestEmail, type AlertLine, type RiskLine } from '../core/alert-email';
+import { type ForecastStats, ForecastStatsBuilder, type ForecastStatsStore, statsWindow } from '../core/forecast';
+import { atRiskDossiers, overdueFeedbackItems, overdueOpenDossiers } from '../core/due-lists';
 import {
   MAX_SEND_TRIES,
   MailRefusedError,
@@ -31,8 +28,6 @@ import {
   type DossierStore,
   type FeedbackStore,
   type OverdueIndex,
-  type StoredDossier,
-  type StoredFeedback,
 } from '../core/ports';
 import { digestMail, type Recipients } from '../core/recipients';
 import { normaliseIso, toVnIso, vnDate } from '../core/time';
@@ -65,9 +60,6 @@ export interface DigestResult {
   /** Open dossiers at risk of finishing late (with a forecast). */
   atRisk?: number;
 }
-
-/** An instant past every due date: the whole pending part of the due index. */
-const EVERY_DUE_DATE = '2999-12-31T23:59:59+07:00';
 
 /**
  * Recomputes and stores every ward's forecast statistics at `nowIso`, from the finished dossiers
@@ -102,76 +94,11 @@ async function forecastLines(
   nowIso: string,
 ): Promise<RiskLine[]> {
   try {
-    return await atRiskLines(store, await refreshForecast(forecast, nowIso), nowIso);
+    return await atRiskDossiers(store, await refreshForecast(forecast, nowIso), nowIso);
   } catch (err) {
     logger.warn('forecast unavailable: the digest goes out without it', { reason: (err as Error).message });
     return [];
   }
-}
-
-/** The open running dossiers (2, 4) not yet overdue that are at risk at `nowIso`, as digest lines. */
-export async function atRiskLines(store: DigestPorts['store'], stats: Map<string, ForecastStats>, nowIso: string): Promise<RiskLine[]> {
-  const seen = new Map<string, RiskLine>();
-  for await (const d of store.listDueBy(EVERY_DUE_DATE)) {
-    const record = d.record;
-    const dueAt = d.dueAt ?? record?.dueAt ?? null;
-    if (!record || !dueAt || seen.has(d.key) || isOverdue(record, dueAt, nowIso)) continue;
-    const risk = assessRisk(d, stats.get(wardOf(record.code)) ?? null, nowIso);
-    if (!risk?.atRisk) continue;
-    seen.set(d.key, {
-      code: record.code,
-      procedureName: record.procedureName,
-      fieldName: record.fieldName,
-      dueAt,
-      workingDaysOverdue: 0,
-      unit: record.unit,
-      spentWorkingHours: risk.spentWorkingHours,
-      leftWorkingHours: risk.leftWorkingHours,
-      p90WorkingHours: risk.p90WorkingHours,
-    });
-  }
-  return [...seen.values()];
-}
-
-/** Every overdue open dossier at `nowIso`, as digest lines (no applicant data), once each. */
-export async function overdueLines(store: DigestPorts['store'], nowIso: string): Promise<AlertLine[]> {
-  const seen = new Map<string, AlertLine>();
-  const take = (d: StoredDossier) => {
-    const record = d.record;
-    const dueAt = d.dueAt ?? record?.dueAt ?? null;
-    if (!record || !dueAt || seen.has(d.key) || !isOverdue(record, dueAt, nowIso)) return;
-    seen.set(d.key, {
-      code: record.code,
-      procedureName: record.procedureName,
-      fieldName: record.fieldName,
-      dueAt,
-      workingDaysOverdue: overdueWorkingDays(dueAt, nowIso),
-      unit: record.unit,
-    });
-  };
-  for await (const d of store.listAlertedOverdue()) take(d);
-  for await (const d of store.listDueBy(nowIso)) take(d);
-  return [...seen.values()];
-}
-
-/** Every feedback item open past its deadline at `nowIso`, as digest lines (none of the citizen's words or data), once each. */
-export async function overdueFeedbackLines(store: NonNullable<DigestPorts['feedback']>, nowIso: string): Promise<FeedbackLine[]> {
-  const seen = new Map<string, FeedbackLine>();
-  const take = ({ item, dueAt }: StoredFeedback) => {
-    if (seen.has(item.id) || !isFeedbackOverdue(item, dueAt, nowIso)) return;
-    seen.set(item.id, {
-      id: item.id,
-      source: item.source,
-      ward: item.ward,
-      receivedAt: item.receivedAt,
-      dueAt,
-      workingDaysOverdue: overdueWorkingDays(dueAt, nowIso),
-      dossierCode: item.dossierCode,
-    });
-  };
-  for await (const f of store.listFeedbackAlerted()) take(f);
-  for await (const f of store.listFeedbackDue(nowIso)) take(f);
-  return [...seen.values()];
 }
 
 /** The handler's logic. */
@@ -180,10 +107,10 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
     const { store, ledger, mailer, recipients, forecast, feedback } = await ports();
     const time = (event as { time?: unknown } | null)?.time;
     const nowIso = (typeof time === 'string' && normaliseIso(time)) || toVnIso(realNow());
-    const lines = await overdueLines(store, nowIso);
+    const lines: AlertLine[] = await overdueOpenDossiers(store, nowIso);
     const risky = forecast ? await forecastLines(store, forecast, nowIso) : [];
     const riskyByRecipient = new Map(digestMail(risky, recipients).map((m) => [m.recipient.toLowerCase(), m.lines]));
-    const feedbackLines = feedback ? await overdueFeedbackLines(feedback, nowIso) : [];
+    const feedbackLines = feedback ? await overdueFeedbackItems(feedback, nowIso) : [];
     const mail = digestMail(lines, recipients);
     // The same recipients (every default list), each with the feedback items of their wards.
     const feedbackOf = new Map(

@@ -5,16 +5,17 @@
  *   the alerts are queued;
  * - the schedule (EventBridge / Scheduler "Scheduled Event", every 15 minutes), at the event's time.
  * A scheduled run that fails throws, so the platform retries it and the Errors alarm sees it.
- * After the dossiers, the same clock scans the feedback items (`core/feedback-scan.ts`, a run of its
- * own in the ledger). The HTTP answer is exactly the contract's three fields, which count dossiers;
- * the feedback scan's counts are in its log line (`feedback scan`), its metric (`FeedbackFlagged`)
- * and, for a scheduled run, the result under `feedback`.
+ * After the dossiers, the same clock scans the feedback items (`core/feedback-scan.ts`: the same
+ * protocol, a run of its own in the ledger). The HTTP answer is exactly the contract's three
+ * fields, which count dossiers; the feedback scan's counts are in its log line (`feedback scan`),
+ * its metric (`FeedbackFlagged`) and, for a scheduled run, the result under `feedback`.
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { feedbackRunId, runFeedbackScan, type FeedbackScanResult, type FeedbackScanStore } from '../core/feedback-scan';
-import { AlertQueueError, newRunId, runOverdueScan, type ScanDeps, type ScanResult } from '../core/scan';
+import { AlertQueueError, newRunId, runOverdueScan, type RunResult, type ScanDeps, type ScanResult } from '../core/scan';
+import type { RunLevel } from '../core/ports';
 import { normaliseIso, toVnIso } from '../core/time';
 import { errorResult, HttpError, json, MAX_BODY_BYTES, parseJsonBody, rawBody, type HttpEvent, type HttpResult } from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
@@ -32,7 +33,7 @@ export interface ScheduledScanEvent {
 export type ScanAnswer = Pick<ScanResult, 'scanned' | 'flagged' | 'alertsQueued'>;
 
 /** What a scan did: the answer, and the feedback scan's own counts (when it ran). */
-export type ScanOutcome = ScanAnswer & { feedback?: FeedbackScanResult };
+export type ScanOutcome = ScanAnswer & { feedback?: ScanAnswer };
 
 /** True for a schedule's event (as opposed to an HTTP request). */
 export function isScheduledEvent(event: unknown): event is ScheduledScanEvent {
@@ -70,40 +71,49 @@ export function scanClock(event: HttpEvent, realNow: number): string {
   return parsed.data.now === undefined ? toVnIso(realNow) : normaliseIso(parsed.data.now.trim())!;
 }
 
-/** The scan's collaborators (tests hand in fakes or emulator-backed adapters); without `feedback`, dossiers only. */
-export type ScanPorts = Pick<ScanDeps, 'store' | 'ledger' | 'queue'> & { feedback?: FeedbackScanStore };
+/**
+ * The scan's collaborators (tests hand in fakes or emulator-backed adapters); without `feedback`,
+ * dossiers only. `checkpoint`: the scan's fault-injection seam (`ScanDeps.checkpoint`), for tests only.
+ */
+export type ScanPorts = Pick<ScanDeps, 'store' | 'ledger' | 'queue' | 'checkpoint'> & { feedback?: FeedbackScanStore };
+
+/** Logs what a run of either kind did, and warns of what an operator should know (what was taken over, what was left unparked). */
+function logRun(
+  what: 'dossiers' | 'feedback items',
+  runId: string,
+  result: Pick<RunResult<RunLevel>, 'takenOver' | 'unparked' | 'parkError'>,
+): void {
+  const { takenOver, unparked, parkError } = result;
+  if (takenOver > 0) logger.warn('alerts of a scan that died before committing its run are sent by this one', { runId, takenOver });
+  if (parkError)
+    logger.warn(`claimed ${what} could not be parked; the run is committed, and a scan after the lease parks them`, {
+      runId,
+      unparked,
+      reason: (parkError as Error).message,
+    });
+}
 
 /** The handler's logic: both ways in. */
 export function overdueScan(ports: () => ScanPorts, realNow: () => number = Date.now) {
   const run = async (now: string): Promise<ScanOutcome> => {
     const runId = newRunId(now);
     const p = ports();
-    const result = await runOverdueScan({ store: p.store, ledger: p.ledger, queue: p.queue, now, runId, wallClock: realNow });
-    const { scanned, flagged, alertsQueued, takenOver, runsNudged, sweepError, unparked, parkError } = result;
+    const common = { ledger: p.ledger, queue: p.queue, now, wallClock: realNow, checkpoint: p.checkpoint };
+    const result: ScanResult = await runOverdueScan({ ...common, store: p.store, runId });
+    const { scanned, flagged, alertsQueued, takenOver, runsNudged, sweepError } = result;
     countFlagged('overdue', result.flaggedByLevel.overdue);
     countFlagged('soon', result.flaggedByLevel.soon);
     logger.info('overdue scan', { runId, now, scanned, flagged, alertsQueued, takenOver, runsNudged });
-    if (takenOver > 0) logger.warn('alerts of a scan that died before committing its run are sent by this one', { runId, takenOver });
+    logRun('dossiers', runId, result);
     if (sweepError)
       logger.warn('open alert runs could not be nudged; the next scan tries again', { runId, reason: (sweepError as Error).message });
-    if (parkError)
-      logger.warn('claimed dossiers could not be parked; the run is committed, and a scan after the lease parks them', {
-        runId,
-        unparked,
-        reason: (parkError as Error).message,
-      });
     if (!p.feedback) return { scanned, flagged, alertsQueued };
     const fbRunId = feedbackRunId(runId);
-    const feedback = await runFeedbackScan({
-      store: p.feedback,
-      ledger: p.ledger,
-      queue: p.queue,
-      now,
-      runId: fbRunId,
-      wallClock: realNow,
-    });
-    count('FeedbackFlagged', feedback.flagged);
-    logger.info('feedback scan', { runId: fbRunId, now, ...feedback });
+    const fb: FeedbackScanResult = await runFeedbackScan({ ...common, store: p.feedback, runId: fbRunId });
+    const feedback = { scanned: fb.scanned, flagged: fb.flagged, alertsQueued: fb.alertsQueued };
+    count('FeedbackFlagged', fb.flagged);
+    logger.info('feedback scan', { runId: fbRunId, now, ...feedback, takenOver: fb.takenOver });
+    logRun('feedback items', fbRunId, fb);
     return { scanned, flagged, alertsQueued, feedback };
   };
 

@@ -80,7 +80,15 @@ async function main(): Promise<void> {
 
   const { urls } = stack;
   startupLines(
-    [`api ${urls.api}`, `ses ${urls.ses} (viewer, GET /store)`, `dynamodb ${urls.dynamodb}`, `sqs ${urls.sqs}`, 'ready', ''].join('\n'),
+    [
+      `api ${urls.api}`,
+      `dashboard ${urls.api}/dashboard`,
+      `ses ${urls.ses} (viewer, GET /store)`,
+      `dynamodb ${urls.dynamodb}`,
+      `sqs ${urls.sqs}`,
+      'ready',
+      '',
+    ].join('\n'),
   );
 }
 

@@ -26,6 +26,12 @@ export interface LocalSettings {
   recipientsFile: string;
   alertSender: string;
   secrets: Record<SecretName, string>;
+  /** The dashboard's public base URL (emails link to it); default `http://127.0.0.1:<PORT>`. */
+  dashboardUrl: string | null;
+  /** Key of the dashboard's session cookies; a random one per start when unset (a restart signs out). */
+  sessionSecret: string | null;
+  /** Seconds the dashboard keeps a ward-month's figures in memory (DASHBOARD_CACHE_S, default 300). */
+  dashboardCacheS: number;
   /** Close the stack when stdin ends (`LIFELINE=stdin`): a test runner that dies takes it along. */
   stdinLifeline: boolean;
 }
@@ -63,6 +69,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, argv: string[
   if (!Number.isFinite(scanIntervalS) || scanIntervalS < 0) {
     problems.push(`SCAN_INTERVAL_S must be a number of seconds >= 0, got "${rawInterval}"`);
   }
+  const rawCache = env.DASHBOARD_CACHE_S ?? '';
+  const dashboardCacheS = rawCache === '' ? 300 : Number(rawCache);
+  if (!Number.isFinite(dashboardCacheS) || dashboardCacheS < 0) {
+    problems.push(`DASHBOARD_CACHE_S must be a number of seconds >= 0, got "${rawCache}"`);
+  }
+  const dashboardUrl = env.DASHBOARD_URL || null;
+  if (dashboardUrl !== null && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(dashboardUrl)) {
+    problems.push(`DASHBOARD_URL must be an http(s) base URL, got "${dashboardUrl}"`);
+  }
   const rawDigest = (env.DIGEST ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(rawDigest)) problems.push(`DIGEST must be on or off, got "${env.DIGEST}"`);
 
@@ -83,6 +98,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, argv: string[
       string
     >,
     stdinLifeline: env.LIFELINE === 'stdin',
+    dashboardUrl,
+    sessionSecret: env.SESSION_SECRET || null,
+    dashboardCacheS,
   };
   if (problems.length > 0) throw new Error(`invalid settings:\n  ${problems.join('\n  ')}`);
   return settings;

@@ -117,6 +117,9 @@ export async function startLocalStack(settings: LocalSettings, log: Log): Promis
     const server = createHttpApi({ routes: ROUTES, handlers, adminToken: settings.adminToken, log });
     const apiPort = await listen(server, settings.port);
     stops.push({ name: 'http', stop: () => closeHttp(server) });
+    // The dashboard's public base URL names the API's port, known only now (PORT=0 in tests); the
+    // dashboard reads it at its first request, which cannot come before this line runs.
+    process.env.DASHBOARD_URL = settings.dashboardUrl ?? `http://${HOST}:${apiPort}`;
 
     lap('api');
     log.info('local stack started', { dataDir: settings.dataDir, scanIntervalS: settings.scanIntervalS, digest: settings.digest, ms });
@@ -167,6 +170,13 @@ function setHandlerEnvironment(
   // No EMF lines off Lambda (also metrics.ts's default there); `false` writes them, to stderr (main.ts).
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   for (const [name, value] of Object.entries(s.secrets)) env[name] = value;
+  // The dashboard: the admin token's sign-in form, its session key, its public base URL.
+  env.DASHBOARD_AUTH = 'token';
+  env.ADMIN_TOKEN = s.adminToken;
+  if (s.dashboardUrl) env.DASHBOARD_URL = s.dashboardUrl;
+  env.DASHBOARD_CACHE_S = String(s.dashboardCacheS);
+  if (s.sessionSecret) env.SESSION_SECRET = s.sessionSecret;
+  else delete env.SESSION_SECRET;
 }
 
 /** Stops accepting connections, lets requests in flight finish (bounded), then closes. */

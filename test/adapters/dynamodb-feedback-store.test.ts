@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
 import { DynamoFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store';
 import type { FeedbackItem } from '../../functions/core/feedback';
-import { StoreUnavailableError, type StoredFeedback } from '../../functions/core/ports';
+import { StoreUnavailableError, type AlertMark, type StoredFeedback } from '../../functions/core/ports';
 import { dossierKey } from '../../functions/core/types';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
 import { ensureTable } from '../../infra/local/table';
@@ -49,6 +49,16 @@ async function all<T>(list: AsyncIterable<T>): Promise<T[]> {
 const ids = (list: StoredFeedback[]) => list.map((f) => f.id).sort();
 
 const D3 = '000.00.12.H57-240401-0003';
+/** The id of `feedbackItem()`. */
+const ITEM = '1022.20240312.0042';
+/** A scan's pending claim of run `runId` (the deadline of `feedbackItem()` by default). */
+const claim = (runId: string, dueAt = '2024-04-02T17:00:00+07:00'): AlertMark => ({
+  dueAt,
+  at: '2024-04-04T09:00:00+07:00',
+  runId,
+  claimedAt: '2024-04-04T09:00:05+07:00',
+  pending: true,
+});
 const D4 = '000.00.12.H57-240401-0004';
 const linksOf = async (dossiers: DynamoDossierStore, code: string) => (await dossiers.getDossier(dossierKey(code)))?.dossier.feedback ?? [];
 
@@ -219,65 +229,170 @@ describe('the indexes', () => {
 
     // Act
     const due = await all(feedback.listFeedbackDue(now));
-    const mark = { dueAt: '2024-04-02T17:00:00+07:00', at: now };
+    const mark = claim('r1');
     const claimed = await feedback.markFeedbackAlerted('open-due', '20240312091500', mark);
-    const twice = await feedback.markFeedbackAlerted('open-due', '20240312091500', mark);
-    const afterMark = await all(feedback.listFeedbackDue(now));
+    const twice = await feedback.markFeedbackAlerted('open-due', '20240312091500', claim('r2'));
+    await feedback.parkFeedbackAlerted('open-due', '20240312091500', 'r1');
+    const afterPark = await all(feedback.listFeedbackDue(now));
     const alerted = await all(feedback.listFeedbackAlerted());
 
     // Assess
     expect(ids(due)).toEqual(['open-due']);
     expect(due[0]).toMatchObject({ dueAt: '2024-04-02T17:00:00+07:00', alert: null });
     expect([claimed, twice]).toEqual([true, false]);
-    expect(afterMark).toEqual([]);
-    expect(alerted.map((f) => [f.id, f.alert])).toEqual([['open-due', mark]]);
+    expect(afterPark).toEqual([]);
+    const { pending, ...settled } = mark;
+    expect(pending).toBe(true);
+    expect(alerted.map((f) => [f.id, f.alert])).toEqual([['open-due', settled]]);
   });
 
   it('puts an alerted item back among the pending ones on a newer version; a new HanXuLy makes it claimable again', async () => {
     // Prepare
     const { feedback } = await fresh();
     await offer(feedback, feedbackItem());
-    const mark = { dueAt: '2024-04-02T17:00:00+07:00', at: '2024-04-03T08:00:00+07:00' };
-    await feedback.markFeedbackAlerted('1022.20240312.0042', '20240312091500', mark);
+    const mark = claim('r1');
+    await feedback.markFeedbackAlerted(ITEM, '20240312091500', mark);
+    await feedback.parkFeedbackAlerted(ITEM, '20240312091500', 'r1');
+    const { pending: _, ...settled } = mark;
 
     // Act
     await offer(feedback, feedbackItem({ status: 3, version: '20240403100000' }));
     const sameDeadline = await all(feedback.listFeedbackDue('2024-04-04T09:00:00+07:00'));
-    const staleClaim = await feedback.markFeedbackAlerted('1022.20240312.0042', '20240312091500', {
-      ...mark,
-      dueAt: '2024-04-03T17:00:00+07:00',
-    });
-    await feedback.keepFeedbackAlerted('1022.20240312.0042', '20240403100000');
+    const staleClaim = await feedback.markFeedbackAlerted(ITEM, '20240312091500', claim('r2', '2024-04-03T17:00:00+07:00'));
+    await feedback.keepFeedbackAlerted(ITEM, '20240403100000');
     const parked = await all(feedback.listFeedbackDue('2024-04-04T09:00:00+07:00'));
     await offer(feedback, feedbackItem({ status: 3, version: '20240404100000', deadline: '2024-04-08T17:00:00+07:00' }));
     const moved = await all(feedback.listFeedbackDue('2024-04-09T08:00:00+07:00'));
-    const reclaimed = await feedback.markFeedbackAlerted('1022.20240312.0042', '20240404100000', {
-      dueAt: '2024-04-08T17:00:00+07:00',
-      at: '2024-04-09T08:00:00+07:00',
-    });
+    const reclaimed = await feedback.markFeedbackAlerted(ITEM, '20240404100000', claim('r3', '2024-04-08T17:00:00+07:00'));
 
     // Assess
-    expect(sameDeadline.map((f) => [f.id, f.alert])).toEqual([['1022.20240312.0042', mark]]);
+    expect(sameDeadline.map((f) => [f.id, f.alert])).toEqual([[ITEM, settled]]);
     expect(staleClaim).toBe(false); // the version changed since it was read
     expect(parked).toEqual([]);
     expect(moved.map((f) => f.dueAt)).toEqual(['2024-04-08T17:00:00+07:00']);
     expect(reclaimed).toBe(true);
   });
 
-  it('gives a claim back (unmark), and drops a closed item from the due index', async () => {
+  it("gives a claim back (unmark): mark gone, item still where the scan reads it; another run's mark stays; drops a closed item", async () => {
     // Prepare
     const { feedback } = await fresh();
-    await offer(feedback, feedbackItem(), feedbackItem({ id: 'other' }));
-    const mark = { dueAt: '2024-04-02T17:00:00+07:00', at: '2024-04-03T08:00:00+07:00' };
-    await feedback.markFeedbackAlerted('1022.20240312.0042', '20240312091500', mark);
+    await offer(feedback, feedbackItem(), feedbackItem({ id: 'theirs' }), feedbackItem({ id: 'other' }));
+    await feedback.markFeedbackAlerted(ITEM, '20240312091500', claim('r1'));
+    await feedback.markFeedbackAlerted('theirs', '20240312091500', claim('r1'));
 
     // Act
-    await feedback.unmarkFeedbackAlerted('1022.20240312.0042', '20240312091500', mark);
+    await feedback.unmarkFeedbackAlerted(ITEM, claim('r1'));
+    await feedback.unmarkFeedbackAlerted('theirs', claim('another run'));
     await feedback.dropFeedbackFromDue('other', '20240312091500');
     const due = await all(feedback.listFeedbackDue('2024-04-04T09:00:00+07:00'));
 
     // Assess
-    expect(due.map((f) => [f.id, f.alert])).toEqual([['1022.20240312.0042', null]]);
+    expect(due.map((f) => [f.id, f.alert]).sort()).toEqual([
+      [ITEM, null],
+      ['theirs', claim('r1')],
+    ]);
+    expect(await feedback.markFeedbackAlerted(ITEM, '20240312091500', claim('r2'))).toBe(true);
+  });
+});
+
+describe("the claims of the scan (the dossier store's protocol)", () => {
+  it('keeps a claimed item where the scan read it, then parks it only for the run that holds the claim', async () => {
+    // Prepare
+    const { feedback } = await fresh();
+    await offer(feedback, feedbackItem());
+    const now = '2024-04-04T09:00:00+07:00';
+
+    // Act
+    await feedback.markFeedbackAlerted(ITEM, '20240312091500', claim('r1'));
+    const claimed = await all(feedback.listFeedbackDue(now));
+    await feedback.parkFeedbackAlerted(ITEM, '20240312091500', 'r2'); // not r2's claim: nothing moves
+    const notTheirs = await all(feedback.listFeedbackDue(now));
+    await feedback.parkFeedbackAlerted(ITEM, '20240312091500', 'r1');
+
+    // Assess
+    expect(claimed.map((f) => [f.id, f.alert])).toEqual([[ITEM, claim('r1')]]);
+    expect(notTheirs.map((f) => [f.id, f.alert])).toEqual([[ITEM, claim('r1')]]);
+    expect(await all(feedback.listFeedbackDue(now))).toEqual([]);
+    expect((await all(feedback.listFeedbackAlerted())).map((f) => f.alert?.pending)).toEqual([undefined]);
+  });
+
+  it('takes over a pending claim only from the run that holds it, at the version it was read at', async () => {
+    // Prepare
+    const { feedback } = await fresh();
+    await offer(feedback, feedbackItem());
+    await feedback.markFeedbackAlerted(ITEM, '20240312091500', claim('dead'));
+
+    // Act
+    const wrongRun = await feedback.takeOverFeedbackAlerted(ITEM, '20240312091500', 'someone', claim('r2'));
+    const wrongVersion = await feedback.takeOverFeedbackAlerted(ITEM, '20240101000000', 'dead', claim('r2'));
+    const taken = await feedback.takeOverFeedbackAlerted(ITEM, '20240312091500', 'dead', claim('r2'));
+    const takenTwice = await feedback.takeOverFeedbackAlerted(ITEM, '20240312091500', 'dead', claim('r3'));
+    await feedback.parkFeedbackAlerted(ITEM, '20240312091500', 'r2');
+    const settledNotPending = await feedback.takeOverFeedbackAlerted(ITEM, '20240312091500', 'r2', claim('r4'));
+
+    // Assess
+    expect({ wrongRun, wrongVersion, taken, takenTwice, settledNotPending }).toEqual({
+      wrongRun: false,
+      wrongVersion: false,
+      taken: true,
+      takenTwice: false,
+      settledNotPending: false,
+    });
+    expect((await feedback.getFeedback(ITEM))?.alert).toMatchObject({ runId: 'r2' });
+  });
+
+  it('never takes over nor parks a mark without run (written before claims could be recovered)', async () => {
+    // Prepare: the old claim wrote {deadline, clock} and moved the item itself; a newer version put it back
+    const { feedback, tableName } = await fresh();
+    await offer(feedback, feedbackItem());
+    const old = { dueAt: '2024-04-02T17:00:00+07:00', at: '2024-04-03T08:00:00+07:00' };
+    await dynamo.client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: `F#${ITEM}` }, sk: { S: 'A' } },
+        UpdateExpression: 'SET alFeedback = :m',
+        ExpressionAttributeValues: { ':m': { M: { dueAt: { S: old.dueAt }, at: { S: old.at } } } },
+      }),
+    );
+
+    // Act
+    const takenOver = await feedback.takeOverFeedbackAlerted(ITEM, '20240312091500', 'r0', claim('r2'));
+    await feedback.parkFeedbackAlerted(ITEM, '20240312091500', 'r0');
+    const claimedAgain = await feedback.markFeedbackAlerted(ITEM, '20240312091500', claim('r2'));
+
+    // Assess
+    expect([takenOver, claimedAgain]).toEqual([false, false]);
+    const due = await all(feedback.listFeedbackDue('2024-04-04T09:00:00+07:00'));
+    expect(due.map((f) => [f.id, f.alert])).toEqual([[ITEM, old]]);
+  });
+
+  it.each([
+    ['the same deadline: it stays where the scan parks it again', undefined, 3, true],
+    ['answered: it stays out of the index', undefined, 4, false],
+    ['a new deadline: it stays where the scan alerts it again', '2024-04-03T17:00:00+07:00', 3, true],
+  ])('settles only the mark when a newer version came between the claim and the park (%s)', async (_what, deadline, status, readByScan) => {
+    // Prepare
+    const { feedback } = await fresh();
+    await offer(feedback, feedbackItem());
+    await feedback.markFeedbackAlerted(ITEM, '20240312091500', claim('r1'));
+    await offer(
+      feedback,
+      feedbackItem({
+        status: status as 3,
+        version: '20240403100000',
+        deadline: deadline ?? null,
+        answeredAt: status === 4 ? '2024-04-03T10:00:00+07:00' : null,
+      }),
+    );
+
+    // Act
+    await feedback.parkFeedbackAlerted(ITEM, '20240312091500', 'r1');
+
+    // Assess
+    expect((await feedback.getFeedback(ITEM))?.alert).toMatchObject({ runId: 'r1' });
+    expect((await feedback.getFeedback(ITEM))?.alert?.pending).toBeUndefined();
+    expect(ids(await all(feedback.listFeedbackDue('2024-04-04T09:00:00+07:00')))).toEqual(readByScan ? [ITEM] : []);
+    expect(await all(feedback.listFeedbackAlerted())).toEqual([]);
   });
 });
 

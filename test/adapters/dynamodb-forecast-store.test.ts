@@ -53,12 +53,13 @@ describe('DynamoForecastStore', () => {
 });
 
 describe('StoredDossier.feedback', () => {
-  it('lists the F#<MaPhanAnh> attributes of the dossier item with their ward, upper case, in id order', async () => {
-    // Prepare
+  it('lists the F#<MaPhanAnh> links of the dossier item in id order, and skips one that names no item', async () => {
+    // Prepare: links as the feedback store writes them ({id, ward, version}), and a damaged one.
     const table = await freshTable();
     const store = new DynamoDossierStore({ client: dynamo.client, tableName: table, dueAt: (r) => r.dueAt });
     const rec = record();
     await store.offerRecords([{ record: rec, raw: {} }]);
+    const link = (id: string) => ({ M: { id: { S: id }, ward: { S: '000.00.12.H57' }, version: { S: '20240402090000' } } });
     await dynamo.client.send(
       new UpdateItemCommand({
         TableName: table,
@@ -66,9 +67,9 @@ describe('StoredDossier.feedback', () => {
         UpdateExpression: 'SET #a = :a, #b = :b, #c = :c',
         ExpressionAttributeNames: { '#a': 'F#PAKN.20240402.0007', '#b': 'F#1022.20240401.0042', '#c': 'F#broken' },
         ExpressionAttributeValues: {
-          ':a': { M: { ward: { S: '000.00.12.h57' } } },
-          ':b': { S: '000.00.12.H57' },
-          ':c': { M: { note: { S: 'no ward' } } },
+          ':a': link('PAKN.20240402.0007'),
+          ':b': link('1022.20240401.0042'),
+          ':c': { M: { note: { S: 'no id' } } },
         },
       }),
     );
@@ -80,8 +81,8 @@ describe('StoredDossier.feedback', () => {
 
     // Assess
     const want = [
-      { id: '1022.20240401.0042', ward: '000.00.12.H57' },
-      { id: 'PAKN.20240402.0007', ward: '000.00.12.H57' },
+      { id: '1022.20240401.0042', ward: '000.00.12.H57', version: '20240402090000' },
+      { id: 'PAKN.20240402.0007', ward: '000.00.12.H57', version: '20240402090000' },
     ];
     expect(found?.dossier.feedback).toEqual(want);
     expect(listed.map((d) => d.feedback)).toEqual([want]);

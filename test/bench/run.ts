@@ -9,11 +9,13 @@
  *  4. Feedback scan: items read per scan / flagged, with 10,000 answered feedback items and 20 overdue.
  *  5. Bundles: size and cold-init time of each Lambda bundle against a bare Node start.
  *  6. Scorecard: time and items read for 15 months of one ward, and the forecast's back-test.
+ *  7. Dashboard: GET /dashboard for one ward's 15 months and for a 20-ward province, first and
+ *     cached requests.
  *
- *  7. Cost: the ward stream through the handlers, every DynamoDB request billed as DynamoDB bills it
+ *  8. Cost: the ward stream through the handlers, every DynamoDB request billed as DynamoDB bills it
  *     (`billing.ts`): write units per portal record and per notification, report reads per dossier.
  *
- * Sections can be picked: `npm run bench -- ingest report scan feedback cost bundles scorecard` (default: all).
+ * Sections can be picked: `npm run bench -- ingest report scan feedback cost bundles scorecard dashboard` (default: all).
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
@@ -26,6 +28,7 @@ import { signedPost, startStack } from '../e2e/harness';
 import { benchBundles } from './bundles';
 import { benchCost } from './cost';
 import { benchFeedbackScan } from './feedback-scan';
+import { benchDashboard } from './dashboard';
 import { benchReport } from './report';
 import { benchScan } from './scan';
 import { benchScorecard } from './scorecard';
@@ -159,6 +162,7 @@ async function main(): Promise<void> {
   if (want('cost')) await benchCost();
   if (want('bundles')) await benchBundles();
   if (want('scorecard')) await benchScorecard();
+  if (want('dashboard')) await benchDashboard();
 }
 
 main().catch((err) => {

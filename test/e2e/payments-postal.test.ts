@@ -345,7 +345,7 @@ describe('supervision report route', () => {
 
     // Assess
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body)).toEqual(['period', 'received', 'payments', 'processing', 'byField']);
+    expect(Object.keys(res.body)).toEqual(['period', 'received', 'payments', 'processing', 'byField', 'feedback']);
     expect(res.body.period).toEqual({ from: '2024-04-01', to: '2024-04-02' });
     expect(res.body.received.byChannel.postal).toBe(1);
     // D3 was paid by two distinct PayGov transactions (PG24040100004521 and PG-UPPER-1), D11 once

@@ -306,7 +306,8 @@ async function states(api: string, codes: string[]) {
   for (const code of codes) {
     const res = await adminGet(api, `/dossiers/${encodeURIComponent(code)}`);
     if (res.status !== 200) throw new Error(`GET /dossiers/${code} answered ${res.status}: ${res.text}`);
-    const { overdue, ...rest } = res.body;
+    // `risk` counts working hours up to the reading time; the overdue flag only moves at a due date.
+    const { overdue, risk: _risk, ...rest } = res.body;
     out[code] = { ...rest, isOverdue: overdue.isOverdue, alertedAt: overdue.alertedAt };
   }
   return out;

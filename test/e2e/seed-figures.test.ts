@@ -2,35 +2,22 @@
  * The council's figures, end to end: 15 months of phường Bình An (the generated stream, with
  * duplicates, disorder and payments before their dossiers) pushed through the local stack's HTTP
  * API as the portal, PayGov, VNPay, VNPost and the feedback systems (hotline 1022, the national
- * portal's PAKN) would send it; the report route and `npm run report` must then read exactly the
- * notice (seed/000_73e8d45149186de7.txt), its 22 feedback items included.
+ * portal's PAKN) would send it (once per run, into the shared seeded stack: see seeded-stack.ts);
+ * the report route and `npm run report` must then read exactly the notice
+ * (seed/000_73e8d45149186de7.txt), its 22 feedback items included.
  */
 import { main as reportCli } from '../../functions/cli/report';
-import { loadStream } from '../../events/generator/load';
 import { EXPECTED_AS_OF, generateWardStream } from '../../events/generator/ward-stream';
-import { adminGet, startStack, type Stack } from './harness';
+import { adminGet } from './harness';
+import { seededStack } from './seeded-stack';
 
 jest.setTimeout(15 * 60 * 1000);
 
-let stack: Stack;
-const { messages, expected } = generateWardStream();
+let stack: { api: string };
+const { expected } = generateWardStream();
 
 beforeAll(async () => {
-  stack = await startStack();
-  let shown = 0;
-  await loadStream(stack.api, messages, {
-    concurrency: 8,
-    onProgress: (done, total) => {
-      // A progress line every 20 %, so a slow CI run shows where it is.
-      if (done * 5 >= (shown + 1) * total) {
-        shown++;
-        process.stderr.write(`seed stream: ${done}/${total} messages loaded\n`);
-      }
-    },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
+  stack = await seededStack();
 });
 
 const report = async (from: string, to: string) => {

@@ -18,7 +18,9 @@ const SIGNED = ['portal-webhook', 'paygov-confirm', 'vnpay-ipn', 'postal-notific
 const WRITERS = [...SIGNED, 'overdue-scan', 'alert-notifier', 'daily-digest'];
 const MAILERS = ['alert-notifier', 'daily-digest'];
 /** Read the recipients configuration: the mailers, and the report for the ward names. */
-const RECIPIENT_READERS = [...MAILERS, 'supervision-report'];
+const RECIPIENT_READERS = [...MAILERS, 'supervision-report', 'dashboard'];
+/** Memory above 512 MB: the dashboard keeps the facts of the months it reads in memory. */
+const MEMORY: Record<string, number> = { dashboard: 1024 };
 
 describe('MotcuaApi', () => {
   let api: MotcuaApiStack;
@@ -95,7 +97,7 @@ describe('MotcuaApi', () => {
       for (const handler of HANDLERS) expect(fn(handler)?.Type).toBe('AWS::Lambda::Function');
     });
 
-    it.each(HANDLERS)('%s runs nodejs22.x on arm64, 256-512 MB, traced, with a one-month log group', (handler) => {
+    it.each(HANDLERS)('%s runs nodejs22.x on arm64, 256-512 MB (the dashboard 1024), traced, with a one-month log group', (handler) => {
       // Act
       const { Properties } = fn(handler);
 
@@ -103,7 +105,7 @@ describe('MotcuaApi', () => {
       expect(Properties.Runtime).toBe('nodejs22.x');
       expect(Properties.Architectures).toEqual(['arm64']);
       expect(Properties.MemorySize).toBeGreaterThanOrEqual(256);
-      expect(Properties.MemorySize).toBeLessThanOrEqual(512);
+      expect(Properties.MemorySize).toBeLessThanOrEqual(MEMORY[handler] ?? 512);
       expect(Properties.TracingConfig).toEqual({ Mode: 'Active' });
       expect(resources[Properties.LoggingConfig.LogGroup.Ref].Properties.RetentionInDays).toBe(30);
       expect(Properties.Environment.Variables).toMatchObject({
@@ -132,6 +134,56 @@ describe('MotcuaApi', () => {
       expect(granted.filter((a) => a.includes('*'))).toEqual([]);
       // Metrics are EMF lines of the function's own log: no PutMetricData.
       expect(granted.filter((a) => a.startsWith('cloudwatch:'))).toEqual([]);
+    });
+
+    it('gives the dashboard its Cognito sign-in, and the dashboard and the mailers its public URL', () => {
+      // Act
+      const variables = (handler: string) => fn(handler).Properties.Environment.Variables;
+
+      // Assess
+      expect(variables('dashboard')).toMatchObject({
+        DASHBOARD_AUTH: 'cognito',
+        COGNITO_USER_POOL_ID: expect.anything(),
+        COGNITO_CLIENT_ID: { Ref: expect.stringMatching(/^DashboardClient/) },
+        COGNITO_DOMAIN: expect.anything(),
+        DASHBOARD_URL: { 'Fn::If': ['HasDashboardUrl', { Ref: 'DashboardUrl' }, expect.anything()] },
+      });
+      expect(variables('dashboard').ADMIN_TOKEN).toBeUndefined();
+      expect(variables('dashboard').SESSION_SECRET).toBeUndefined();
+      for (const handler of HANDLERS) {
+        expect({ handler, url: 'DASHBOARD_URL' in variables(handler) }).toEqual({
+          handler,
+          url: [...MAILERS, 'dashboard'].includes(handler),
+        });
+      }
+    });
+
+    it('signs leaders in through a public client: code flow with PKCE, the dashboard callback only, 8-hour tokens', () => {
+      // Act
+      const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+
+      // Assess
+      expect(clients).toHaveLength(1);
+      const p = clients[0].Properties;
+      expect(p.GenerateSecret).toBe(false);
+      expect(p.AllowedOAuthFlows).toEqual(['code']);
+      expect(p.AllowedOAuthScopes).toEqual(['openid']);
+      expect(p.SupportedIdentityProviders).toEqual(['COGNITO']);
+      expect(JSON.stringify(p.CallbackURLs)).toContain('/dashboard/callback');
+      expect(p.CallbackURLs).toHaveLength(1);
+      expect(p.IdTokenValidity).toBe(480);
+      expect(p.TokenValidityUnits).toMatchObject({ IdToken: 'minutes' });
+      expect(p.PreventUserExistenceErrors).toBe('ENABLED');
+    });
+
+    it('keeps the dashboard routes out of the IAM authorizer and AdminInvokePolicy', () => {
+      // Act
+      const dashboardRoutes = ROUTES.filter((r) => r.handler === 'dashboard');
+      const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0];
+
+      // Assess
+      expect(dashboardRoutes.map((r) => r.auth)).toEqual(dashboardRoutes.map(() => 'session'));
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).not.toContain('dashboard');
     });
 
     it('lets the mailers send only as AlertSender', () => {

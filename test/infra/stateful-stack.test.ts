@@ -152,4 +152,37 @@ describe('MotcuaStateful', () => {
       expect(secret.DeletionPolicy).toBe('Retain');
     });
   });
+
+  describe("the leaders' user pool (the dashboard's sign-in)", () => {
+    it('has no self sign-up, MFA available by authenticator app, a strong password policy, and is retained', () => {
+      // Act
+      const pools = Object.values(template.findResources('AWS::Cognito::UserPool'));
+
+      // Assess
+      expect(pools).toHaveLength(1);
+      const [pool] = pools;
+      expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+      expect(pool.Properties.MfaConfiguration).toBe('OPTIONAL');
+      expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+      expect(pool.Properties.Policies.PasswordPolicy).toMatchObject({
+        MinimumLength: 12,
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+      });
+      expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+      expect(pool.DeletionPolicy).toBe('Retain');
+    });
+
+    it("has Cognito's hosted sign-in page under a prefix unique to the account", () => {
+      // Act
+      const domains = Object.values(template.findResources('AWS::Cognito::UserPoolDomain'));
+
+      // Assess
+      expect(domains).toHaveLength(1);
+      expect(domains[0].Properties.Domain).toEqual({ 'Fn::Join': ['-', ['motcua', { Ref: 'AWS::AccountId' }]] });
+      expect(domains[0].Properties.ManagedLoginVersion).toBe(1);
+    });
+  });
 });

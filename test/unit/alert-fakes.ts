@@ -356,11 +356,16 @@ export class MortalProcess {
   }
 }
 
-/** The `<level> <MaHoSo>` lines of the alert emails `mailer` sent to `recipient`, sorted (repeats kept). */
+/**
+ * The `<level> <MaHoSo>` lines of the alert emails `mailer` sent to `recipient`, and the
+ * `feedback <MaPhanAnh>` lines of its feedback alert emails, sorted (repeats kept).
+ */
 export function emailLines(mailer: FakeMailer, recipient: string): string[] {
   return mailer.sent
     .filter((e) => e.to === recipient)
     .flatMap((e) => {
+      if (e.subject.endsWith('phản ánh, kiến nghị quá hạn'))
+        return [...e.text.matchAll(/Mã phản ánh: (\S+)/g)].map((m) => `feedback ${m[1]}`);
       const level = e.subject.endsWith('quá hạn') ? 'overdue' : 'soon';
       return [...e.text.matchAll(/Mã hồ sơ: (\S+)/g)].map((m) => `${level} ${m[1]}`);
     })

@@ -113,17 +113,32 @@ export class MemoryFeedbackStore implements FeedbackStore {
   async markFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<boolean> {
     const idx = this.index.get(id);
     if (!idx || this.states.get(id)?.item.version !== version || idx.alert?.dueAt === mark.dueAt) return false;
-    idx.alert = { ...mark };
-    idx.place = 'alerted';
+    idx.alert = { ...mark }; // stays where the scan read it until parked
     this.writes++;
     return true;
   }
 
-  async unmarkFeedbackAlerted(id: string, version: string, mark: AlertMark): Promise<void> {
+  async takeOverFeedbackAlerted(id: string, version: string, fromRunId: string, mark: AlertMark): Promise<boolean> {
     const idx = this.index.get(id);
-    if (!idx?.alert || idx.alert.dueAt !== mark.dueAt || idx.alert.at !== mark.at) return;
-    idx.alert = null;
-    if (this.states.get(id)?.item.version === version) idx.place = 'due';
+    const m = idx?.alert;
+    if (!idx || this.states.get(id)?.item.version !== version || !m?.pending || m.runId !== fromRunId || m.dueAt !== mark.dueAt)
+      return false;
+    idx.alert = { ...mark };
+    this.writes++;
+    return true;
+  }
+
+  async parkFeedbackAlerted(id: string, version: string, runId: string): Promise<void> {
+    const idx = this.index.get(id);
+    if (!idx?.alert || idx.alert.runId !== runId) return;
+    // Moved only while still the version it was claimed at and in the due index.
+    if (this.states.get(id)?.item.version === version && idx.place) idx.place = 'alerted';
+    delete idx.alert.pending;
+  }
+
+  async unmarkFeedbackAlerted(id: string, mark: AlertMark): Promise<void> {
+    const idx = this.index.get(id);
+    if (idx?.alert && idx.alert.dueAt === mark.dueAt && idx.alert.runId === mark.runId) idx.alert = null;
   }
 
   async keepFeedbackAlerted(id: string, version: string): Promise<void> {

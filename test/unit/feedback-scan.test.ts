@@ -10,13 +10,14 @@ import { feedbackDueAt, type FeedbackItem } from '../../functions/core/feedback'
 import { feedbackRunId, runFeedbackScan, type FeedbackScanDeps } from '../../functions/core/feedback-scan';
 import type { AlertQueueMessage } from '../../functions/core/ports';
 import type { Recipients } from '../../functions/core/recipients';
-import { AlertQueueError } from '../../functions/core/scan';
+import { AlertQueueError, CLAIM_LEASE_MS, type ScanStep } from '../../functions/core/scan';
+import { toVnIso } from '../../functions/core/time';
 import { logger } from '../../functions/adapters/logger';
 import { encodeQueueMessage, parseQueueMessage } from '../../functions/adapters/sqs-alert-queue';
 import { alertNotifier } from '../../functions/handlers/alert-notifier';
 import { dailyDigest } from '../../functions/handlers/daily-digest';
 import { overdueScan } from '../../functions/handlers/overdue-scan';
-import { FakeLedger, FakeMailer, FakeQueue, FakeStore } from './alert-fakes';
+import { FakeLedger, FakeMailer, FakeQueue, FakeStore, MortalProcess } from './alert-fakes';
 import { feedbackItem, MemoryFeedbackStore } from './feedback-fakes';
 
 // Thursday 4 April 2024, 09:00: items received on Tuesday 12 March are due 2 April 17:00 (overdue).
@@ -82,7 +83,7 @@ describe('runFeedbackScan', () => {
     const result = await runFeedbackScan(d);
 
     // Assess
-    expect(result).toEqual({ scanned: 2, flagged: 2, alertsQueued: 2 });
+    expect(result).toEqual({ scanned: 2, flagged: 2, alertsQueued: 2, takenOver: 0, unparked: 0, parkError: null });
     expect(store.dueReads).toBe(2);
     expect(
       d.queue
@@ -91,7 +92,11 @@ describe('runFeedbackScan', () => {
         .sort(),
     ).toEqual([id(15), id(16)]);
     expect(d.queue.alerts()).toEqual([]);
-    expect(store.index.get(id(15))).toEqual({ place: 'alerted', alert: { dueAt: '2024-04-02T17:00:00+07:00', at: NOW } });
+    // Claimed pending, then parked once the run was committed: out of the scan's reach, the mark settled.
+    expect(store.index.get(id(15))).toEqual({
+      place: 'alerted',
+      alert: { dueAt: '2024-04-02T17:00:00+07:00', at: NOW, runId: d.runId, claimedAt: toVnIso(WALL) },
+    });
     const run = await d.ledger.loadRun(d.runId);
     expect(run.manifest?.counts).toEqual({ overdue: 0, soon: 0, feedback: 2 });
     expect(run.feedback?.map((a) => a.id).sort()).toEqual([id(15), id(16)]);
@@ -136,7 +141,7 @@ describe('runFeedbackScan', () => {
     const result = await runFeedbackScan(again);
 
     // Assess
-    expect(result).toEqual({ scanned: 0, flagged: 0, alertsQueued: 0 });
+    expect(result).toMatchObject({ scanned: 0, flagged: 0, alertsQueued: 0 });
     expect(again.queue.sent).toEqual([]);
     expect(again.ledger.runs.size).toBe(0);
   });
@@ -206,6 +211,127 @@ describe('runFeedbackScan', () => {
     await expect(attempt).rejects.toMatchObject({ queued: 1 });
     expect((await d.ledger.loadRun(d.runId)).feedback).toHaveLength(2);
     expect(await runFeedbackScan(deps(store, { runId: 'r2-fb' }))).toMatchObject({ flagged: 0 });
+  });
+});
+
+describe('runFeedbackScan after a scan that died', () => {
+  /** A feedback scan of `store` that dies at its first `step` checkpoint; resolves with its run once it is gone. */
+  async function dieAt(step: ScanStep, store: MemoryFeedbackStore, ledger: FakeLedger, queue: FakeQueue): Promise<string> {
+    const process = new MortalProcess(step);
+    const d = deps(store, { ledger, queue, checkpoint: process.checkpoint });
+    const scan = runFeedbackScan({ ...d, store: process.wrap(store), ledger: process.wrap(ledger), queue: process.wrap(queue) });
+    await Promise.race([scan, process.gone()]);
+    expect(process.dead).toBe(true);
+    return d.runId;
+  }
+
+  /** The next scan, `afterMs` of wall clock after the one that died. */
+  function next(store: MemoryFeedbackStore, ledger: FakeLedger, queue: FakeQueue, afterMs: number) {
+    return runFeedbackScan(
+      deps(store, { ledger, queue, now: '2024-04-04T09:15:00+07:00', runId: 'next-fb', wallClock: () => WALL + afterMs }),
+    );
+  }
+
+  it('leaves alone, without asking the ledger, the claims of a run that may still be running', async () => {
+    // Prepare
+    const [store, ledger, queue] = [await wards(), new FakeLedger(), new FakeQueue()];
+    const dead = await dieAt('ledger:alerts', store, ledger, queue);
+    ledger.isCommitted = async () => {
+      throw new Error('asked the ledger');
+    };
+
+    // Act
+    const result = await next(store, ledger, queue, CLAIM_LEASE_MS - 1);
+
+    // Assess
+    expect(result).toMatchObject({ scanned: 2, flagged: 0, alertsQueued: 0, takenOver: 0 });
+    expect(queue.sent).toEqual([]);
+    expect(store.index.get(id(15))).toMatchObject({ place: 'due', alert: { runId: dead, pending: true } });
+  });
+
+  it('takes over, once the lease is past, the claims of a run that died before its commit point, and alerts them', async () => {
+    // Prepare
+    const [store, ledger, queue] = [await wards(), new FakeLedger(), new FakeQueue()];
+    const dead = await dieAt('ledger:manifest', store, ledger, queue);
+
+    // Act
+    const result = await next(store, ledger, queue, CLAIM_LEASE_MS + 1);
+
+    // Assess
+    expect(result).toMatchObject({ flagged: 2, alertsQueued: 2, takenOver: 2 });
+    expect(
+      queue
+        .feedbackAlerts()
+        .map((a) => [a.id, a.runId])
+        .sort(),
+    ).toEqual([
+      [id(15), 'next-fb'],
+      [id(16), 'next-fb'],
+    ]);
+    expect(store.index.get(id(15))).toMatchObject({ place: 'alerted', alert: { runId: 'next-fb' } });
+    expect(store.index.get(id(15))?.alert).not.toHaveProperty('pending');
+    expect(await ledger.isCommitted(dead)).toBe(false);
+    expect((await ledger.loadRun('next-fb')).manifest?.counts).toEqual({ overdue: 0, soon: 0, feedback: 2 });
+  });
+
+  it('only parks, once the lease is past, the claims of a run that died after its commit point: its ledger delivers them', async () => {
+    // Prepare
+    const [store, ledger, queue] = [await wards(), new FakeLedger(), new FakeQueue()];
+    const dead = await dieAt('ledger:open', store, ledger, queue);
+
+    // Act
+    const result = await next(store, ledger, queue, CLAIM_LEASE_MS + 1);
+
+    // Assess
+    expect(result).toMatchObject({ scanned: 2, flagged: 0, alertsQueued: 0, takenOver: 0 });
+    expect(queue.sent).toEqual([]);
+    expect(ledger.runs.has('next-fb')).toBe(false);
+    expect(await ledger.isCommitted(dead)).toBe(true);
+    expect((await ledger.loadRun(dead)).feedback?.map((a) => a.id).sort()).toEqual([id(15), id(16)]);
+    for (const n of [15, 16]) {
+      expect(store.index.get(id(n))).toMatchObject({ place: 'alerted', alert: { runId: dead } });
+      expect(store.index.get(id(n))?.alert).not.toHaveProperty('pending');
+    }
+  });
+
+  it('treats a mark of the previous release (no run, not pending) as settled: parked again, not alerted', async () => {
+    // Prepare: the old claim parked the item itself; a newer version with the same deadline put it back
+    const store = await wards();
+    store.index.get(id(15))!.alert = { dueAt: '2024-04-02T17:00:00+07:00', at: '2024-04-03T08:00:00+07:00' };
+    const d = deps(store);
+
+    // Act
+    const result = await runFeedbackScan(d);
+
+    // Assess
+    expect(result).toMatchObject({ scanned: 2, flagged: 1, takenOver: 0 });
+    expect(d.queue.feedbackAlerts().map((a) => a.id)).toEqual([id(16)]);
+    expect(store.index.get(id(15))).toEqual({
+      place: 'alerted',
+      alert: { dueAt: '2024-04-02T17:00:00+07:00', at: '2024-04-03T08:00:00+07:00' },
+    });
+  });
+
+  it('does not fail the scan when the parks fail: the run is committed, and a scan after the lease parks them', async () => {
+    // Prepare
+    const store = await wards();
+    const d = deps(store);
+    const park = store.parkFeedbackAlerted.bind(store);
+    store.parkFeedbackAlerted = async () => {
+      throw new Error('store unavailable');
+    };
+
+    // Act
+    const result = await runFeedbackScan(d);
+    store.parkFeedbackAlerted = park;
+    const later = await next(store, d.ledger, new FakeQueue(), CLAIM_LEASE_MS + 1);
+
+    // Assess
+    expect(result).toMatchObject({ flagged: 2, alertsQueued: 2, unparked: 2 });
+    expect((result.parkError as Error).message).toBe('store unavailable');
+    expect(later).toMatchObject({ flagged: 0, takenOver: 0 });
+    expect(store.index.get(id(15))?.place).toBe('alerted');
+    expect(store.index.get(id(15))?.alert).not.toHaveProperty('pending');
   });
 });
 

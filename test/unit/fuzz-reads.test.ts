@@ -51,6 +51,7 @@ jest.mock('../../functions/adapters/wiring', () => {
     ...actual,
     dossierStore: () => support.fuzzPorts.store,
     feedbackStore: () => support.fuzzPorts.feedback,
+    feedbackReader: () => actual.feedbackReaderOf(support.fuzzPorts.feedback),
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
     forecastStore: () => ({ getStats: async () => null, putStats: async () => undefined }),
