@@ -60,6 +60,7 @@ import {
   readIndexes,
 } from './table-schema';
 import { mapLimit, wholeItems } from './dynamodb-reads';
+import { bumpCommand, bumpsPack, packOfReceiptKey } from './month-packs';
 import { type ApplyMarkWrite, claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } from './alert-mark-writes';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 
@@ -253,7 +254,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
     const names = { '#f': attr, '#fv': 'version' };
     if (to) {
       // Created under the dossier's key if the portal has not sent it yet; `code` as a payment sets it.
-      await this.updateIf(dossierPk(to.key), {
+      const linked = await this.updateIf(dossierPk(to.key), {
+        ReturnValues: 'ALL_OLD',
         UpdateExpression: 'SET #f = :link, #c = if_not_exists(#c, :code)',
         ConditionExpression: 'attribute_not_exists(#f) OR #f.#fv <= :ver',
         ExpressionAttributeNames: { ...names, '#c': 'code' },
@@ -263,15 +265,18 @@ export class DynamoFeedbackStore implements FeedbackStore {
           ':code': item.dossierCode,
         }),
       });
+      await this.bumpPackOf(linked);
     }
     if (from && from.key !== to?.key) {
       // Only a link an older version wrote: a newer one naming that dossier keeps it.
-      await this.updateIf(dossierPk(from.key), {
+      const unlinked = await this.updateIf(dossierPk(from.key), {
+        ReturnValues: 'ALL_OLD',
         UpdateExpression: 'REMOVE #f',
         ConditionExpression: '#f.#fv < :ver',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: marshall({ ':ver': item.version }),
       });
+      await this.bumpPackOf(unlinked);
     }
     // Also when the place is the same: the condition tells whether a newer version took over meanwhile.
     const recorded = await this.updateIf(itemPk(item.id), {
@@ -290,6 +295,16 @@ export class DynamoFeedbackStore implements FeedbackStore {
         ExpressionAttributeValues: marshall({ ':ver': item.version }),
       });
     }
+  }
+
+  /**
+   * A dossier's links are in the reports (the scorecard's MDHL.3): when the dossier's month may be
+   * packed, a link written or removed makes its pack stale (month-packs.ts). `dossier`: the item
+   * before the write (null when the condition failed: nothing changed).
+   */
+  private async bumpPackOf(dossier: Item | null): Promise<void> {
+    const pack = packOfReceiptKey(dossier?.g2pk?.S);
+    if (pack && bumpsPack(pack.month, this.now())) await this.send(bumpCommand(this.table, pack.ward, pack.month));
   }
 
   /** After a duplicate (a sender's retry): finishes a link move a crash may have cut short. */

@@ -97,7 +97,8 @@ export interface RequestInput {
   Item?: Item;
   ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues?: Item;
-  RequestItems?: Record<string, { PutRequest?: { Item?: Item }; DeleteRequest?: { Key?: Item } }[]>;
+  /** BatchWriteItem's requests per table, or BatchGetItem's keys per table. */
+  RequestItems?: Record<string, { PutRequest?: { Item?: Item }; DeleteRequest?: { Key?: Item } }[] | { Keys?: Item[] }>;
 }
 
 /**
@@ -123,6 +124,13 @@ export function requestProblem(input: RequestInput): string | null {
     if (bytes > DYNAMO_LIMITS.itemBytes) return `the values written are ${bytes} bytes (an item holds at most ${DYNAMO_LIMITS.itemBytes})`;
   }
   for (const requests of Object.values(input.RequestItems ?? {})) {
+    if (!Array.isArray(requests)) {
+      for (const key of requests.Keys ?? []) {
+        const p = keyProblem(key);
+        if (p) return p;
+      }
+      continue;
+    }
     for (const r of requests) {
       const p = (r.PutRequest?.Item && itemProblem(r.PutRequest.Item)) || (r.DeleteRequest?.Key && keyProblem(r.DeleteRequest.Key));
       if (p) return p;

@@ -40,6 +40,17 @@ import { claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } fr
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { rawItems } from './raw-items';
 import { mapLimit, wholeItems } from './dynamodb-reads';
+import {
+  bumpCommand,
+  bumpsPack,
+  forReports,
+  monthIsOver,
+  packOfReceiptKey,
+  packVersion,
+  readPack,
+  type Send,
+  writePack,
+} from './month-packs';
 import { decodeRecord, encodeRecord } from './record-codec';
 import { dueShard, FEEDBACK_LINK_PREFIX, type IndexGeneration, type IndexSpec, monthsBetween, readIndexes, TABLE } from './table-schema';
 
@@ -63,6 +74,8 @@ export interface DynamoStoreOptions {
   now?: () => number;
   /** Which generation of the indexes to read (README, "Changing the indexes"); default v2. */
   indexes?: IndexGeneration;
+  /** Whether reports read current month packs (default true; false: every dossier by index, as tests compare). */
+  readPacks?: boolean;
 }
 
 type Item = Record<string, AttributeValue>;
@@ -85,6 +98,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   private readonly dueOf: (record: DossierRecord) => string | null;
   private readonly now: () => number;
   private readonly indexes: Record<'due' | 'received', IndexSpec>;
+  private readonly readPacks: boolean;
   /** Write requests sent, by operation, and the write units they consumed: the benchmark reads them. */
   readonly writeRequests = { put: 0, update: 0, batch: 0 };
   consumedWriteUnits = 0;
@@ -95,6 +109,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     this.dueOf = opts.dueAt;
     this.now = opts.now ?? Date.now;
     this.indexes = readIndexes(opts.indexes ?? 'v2');
+    this.readPacks = opts.readPacks ?? true;
   }
 
   /**
@@ -137,11 +152,11 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     key: string,
     input: Pick<
       ConstructorParameters<typeof UpdateItemCommand>[0],
-      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues' | 'ReturnValues'
     >,
-  ): Promise<{ written: true } | { written: false; old: Item | undefined }> {
+  ): Promise<{ written: true; previous: Item | undefined } | { written: false; old: Item | undefined }> {
     try {
-      await this.send(
+      const out = await this.send<{ Attributes?: Item }>(
         new UpdateItemCommand({
           TableName: this.table,
           Key: { pk: { S: dossierPk(key) }, sk: { S: STATE_SK } },
@@ -149,7 +164,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
           ...input,
         }),
       );
-      return { written: true };
+      return { written: true, previous: out.Attributes };
     } catch (err) {
       if (isConditionFailure(err)) return { written: false, old: (err as { Item?: Item }).Item };
       throw err;
@@ -184,23 +199,72 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   private readonly registeredWards = new Set<string>();
 
   /**
-   * Lists the wards of `records` in the ward registry (`WARDS / <agency code>`) before any of their
-   * dossiers is written, so a province-wide read never misses a ward. Idempotent: the first
-   * sighting is kept.
+   * Lists the wards of `records` in the ward registry (`WARDS / <agency code>`), with the receipt
+   * months they have dossiers of (`months`: the packer's list), before any of their dossiers is
+   * written, so a province-wide read never misses a ward. Idempotent: the first sighting is kept.
+   * One write per ward and new month per process.
    */
   private async registerWards(records: OfferedRecord[]): Promise<void> {
-    const fresh = [...new Set(records.map((r) => wardOf(r.record.code)))].filter((w) => !this.registeredWards.has(w));
-    await mapLimit(fresh, WRITE_CONCURRENCY, async (ward) => {
+    const fresh = new Map<string, Set<string>>();
+    for (const { record } of records) {
+      const ward = wardOf(record.code);
+      const month = vnDate(record.receivedAt).slice(0, 7);
+      if (this.registeredWards.has(`${ward}|${month}`)) continue;
+      fresh.set(ward, (fresh.get(ward) ?? new Set()).add(month));
+    }
+    await mapLimit([...fresh], WRITE_CONCURRENCY, async ([ward, months]) => {
       await this.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: { pk: { S: WARDS_PK }, sk: { S: ward } },
-          UpdateExpression: 'SET firstSeen = if_not_exists(firstSeen, :t)',
-          ExpressionAttributeValues: { ':t': { S: new Date(this.now()).toISOString() } },
+          UpdateExpression: 'SET firstSeen = if_not_exists(firstSeen, :t) ADD months :m',
+          ExpressionAttributeValues: { ':t': { S: new Date(this.now()).toISOString() }, ':m': { SS: [...months] } },
         }),
       );
-      this.registeredWards.add(ward);
+      for (const month of months) this.registeredWards.add(`${ward}|${month}`);
     });
+  }
+
+  /** The receipt months of a ward's dossiers (the registry's `months`), in order. */
+  async listWardMonths(ward: string): Promise<string[]> {
+    const out = await this.send<{ Item?: Item }>(
+      new GetItemCommand({ TableName: this.table, Key: { pk: { S: WARDS_PK }, sk: { S: ward } }, ProjectionExpression: 'months' }),
+    );
+    return [...(out.Item?.months?.SS ?? [])].sort();
+  }
+
+  /** Bumps the pack of the month `g2pk` names, when that month is old enough to be packed. */
+  private async bumpPackOf(g2pk: string | undefined): Promise<void> {
+    const pack = packOfReceiptKey(g2pk);
+    if (pack && bumpsPack(pack.month, this.now())) await this.send(bumpCommand(this.table, pack.ward, pack.month));
+  }
+
+  /**
+   * Packs every month of every ward that is over (`PACK_AFTER_DAYS`) and has no current pack, at
+   * most `limit` of them and until the wall clock reads `until` (the daily job's share): what the
+   * reports then read in one item each.
+   * Returns how many it packed, and how many a concurrent write made it leave for the next run.
+   */
+  async packMonths(limit = Number.POSITIVE_INFINITY, until = Number.POSITIVE_INFINITY): Promise<{ packed: number; changed: number }> {
+    const send: Send = (c) => this.send(c);
+    let packed = 0;
+    let changed = 0;
+    for (const ward of await this.listWards()) {
+      for (const month of await this.listWardMonths(ward)) {
+        if (packed + changed >= limit || Date.now() > until) return { packed, changed };
+        if (!monthIsOver(month, this.now())) continue;
+        if (await readPack(send, this.table, ward, month, () => undefined)) continue;
+        const version = await packVersion(send, this.table, ward, month);
+        const dossiers: StoredDossier[] = [];
+        const [y, m] = month.split('-').map(Number);
+        const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+        for await (const d of this.listReceivedByIndex(`${month}-01`, `${month}-${String(last).padStart(2, '0')}`, ward, month))
+          dossiers.push(d);
+        if (await writePack(send, this.table, ward, month, version, dossiers, new Date(this.now()).toISOString())) packed++;
+        else changed++;
+      }
+    }
+    return { packed, changed };
   }
 
   async listWards(): Promise<string[]> {
@@ -256,13 +320,24 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     // from a stale record without a history item per version: the raw log keeps the records.
     update += `${remove} ADD #s :seen`;
     const newer = await this.updateDossierOrOld(key, {
+      ReturnValues: 'UPDATED_OLD',
       UpdateExpression: update,
       ConditionExpression: 'attribute_not_exists(#v) OR #v < :ver',
       // Every attribute by placeholder: `hash` is a reserved word, and others may become one.
       ExpressionAttributeNames: { '#c': 'code', '#v': 'ver', '#h': 'hash', '#d': 'dueAt', '#s': 'seen' },
       ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
     });
-    if (newer.written) return 'applied';
+    if (newer.written) {
+      // A month old enough to be packed: its pack is stale now, and that of the month the dossier
+      // left if its receipt date moved (month-packs.ts).
+      await this.bumpPackOf(values[':g2pk'] as string);
+      const before = newer.previous?.g2pk?.S;
+      if (before && before !== values[':g2pk']) await this.bumpPackOf(before);
+      return 'applied';
+    }
+    // A repeat of a version whose process died before its bump (the portal retries what got no
+    // answer) bumps it now; otherwise this changes nothing a pack holds.
+    await this.bumpPackOf(newer.old?.g2pk?.S);
     // Not newer than what is stored: a version seen before (duplicate) or not (stale, and from now
     // on seen). The item the condition was checked against tells a duplicate with no other request;
     // otherwise one conditional write decides it, with no read.
@@ -297,7 +372,11 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     });
   }
 
-  /** Sets one attribute of the dossier item unless it exists: the once-only write of an attachment. */
+  /**
+   * Sets one attribute of the dossier item unless it exists: the once-only write of an attachment.
+   * Both ways (written, or there already) the dossier's month pack is bumped when it may be packed:
+   * a repeat of a delivery whose process died before its bump bumps it then (month-packs.ts).
+   */
   private async attachOnce(key: string, attr: string, value: unknown, code: string | null): Promise<Outcome> {
     const values: Record<string, unknown> = { ':v': value };
     let update = 'SET #a = :v';
@@ -305,13 +384,15 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       update += ', #c = if_not_exists(#c, :code)';
       values[':code'] = code;
     }
-    const added = await this.updateDossierIf(key, {
+    const out = await this.updateDossierOrOld(key, {
+      ReturnValues: 'ALL_OLD',
       UpdateExpression: update,
       ConditionExpression: 'attribute_not_exists(#a)',
       ExpressionAttributeNames: code ? { '#a': attr, '#c': 'code' } : { '#a': attr },
       ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
     });
-    return added ? 'applied' : 'duplicate';
+    await this.bumpPackOf((out.written ? out.previous : out.old)?.g2pk?.S);
+    return out.written ? 'applied' : 'duplicate';
   }
 
   offerPayment(payment: Payment): Promise<Outcome> {
@@ -382,17 +463,41 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
 
   private async *listReceivedInWard(from: string, to: string, ward: string): AsyncIterable<StoredDossier> {
     for (const month of monthsBetween(from, to)) {
-      for await (const page of this.queryPages({
-        IndexName: this.indexes.received.name,
-        KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
-        ExpressionAttributeValues: {
-          ':m': { S: receivedPk(ward, month) },
-          ':a': { S: `${from}T00:00:00+07:00` },
-          ':b': { S: `${to}T23:59:59+07:00\uffff` },
-        },
-      })) {
-        for (const item of await this.wholeItems(page)) yield toStoredDossier(item);
+      // A current pack of the month, when there is one (month-packs.ts); else its dossiers by index.
+      const packed = !this.readPacks
+        ? null
+        : await readPack(
+            (c) => this.send(c),
+            this.table,
+            ward,
+            month,
+            (n) => {
+              this.itemsRead += n;
+            },
+          );
+      if (packed) {
+        for (const d of packed) {
+          const day = d.record ? vnDate(d.record.receivedAt) : '';
+          if (day >= from && day <= to) yield d;
+        }
+        continue;
       }
+      yield* this.listReceivedByIndex(from, to, ward, month);
+    }
+  }
+
+  /** The dossiers of one ward-month received on the Vietnam dates [from, to], through the receipt index. */
+  private async *listReceivedByIndex(from: string, to: string, ward: string, month: string): AsyncIterable<StoredDossier> {
+    for await (const page of this.queryPages({
+      IndexName: this.indexes.received.name,
+      KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: {
+        ':m': { S: receivedPk(ward, month) },
+        ':a': { S: `${from}T00:00:00+07:00` },
+        ':b': { S: `${to}T23:59:59+07:00\uffff` },
+      },
+    })) {
+      for (const item of await this.wholeItems(page)) yield forReports(toStoredDossier(item));
     }
   }
 

@@ -46,6 +46,8 @@ export interface DigestPorts {
     reader: Pick<DossierStore, 'listReceived' | 'listWards'>;
     stats: ForecastStatsStore;
   };
+  /** Packs the months that are over (month-packs.ts) before the forecast reads a year of dossiers. Absent: none. */
+  packer?: { packMonths(limit?: number, until?: number): Promise<{ packed: number; changed: number }> };
   /** The feedback items (absent: a digest of dossiers only). */
   feedback?: Pick<FeedbackStore, 'listFeedbackDue' | 'listFeedbackAlerted'>;
 }
@@ -101,13 +103,31 @@ async function forecastLines(
   }
 }
 
+/** How much of the digest's run the packer may take: the emails go out after it, whatever it left. */
+const PACKING_SHARE = 0.4;
+
+/**
+ * Packs the months that are over, within its share of the run (a province's first run leaves the
+ * rest to the next days, or to `npm run pack-months`). A failure is logged: the digest still goes out.
+ */
+async function packMonths(packer: NonNullable<DigestPorts['packer']>, context: Context | undefined): Promise<void> {
+  try {
+    const share = (context?.getRemainingTimeInMillis() ?? 60_000) * PACKING_SHARE;
+    const result = await packer.packMonths(Number.POSITIVE_INFINITY, Date.now() + share);
+    logger.info('month packs', result);
+  } catch (err) {
+    logger.warn('month packs not built: the reports read those months by index until the next run', { reason: (err as Error).message });
+  }
+}
+
 /** The handler's logic. */
 export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, realNow: () => number = Date.now) {
   return async (event: unknown, context?: Context): Promise<DigestResult> => {
-    const { store, ledger, mailer, recipients, forecast, feedback } = await ports();
+    const { store, ledger, mailer, recipients, forecast, feedback, packer } = await ports();
     const time = (event as { time?: unknown } | null)?.time;
     const nowIso = (typeof time === 'string' && normaliseIso(time)) || toVnIso(realNow());
     const lines: AlertLine[] = await overdueOpenDossiers(store, nowIso);
+    if (packer) await packMonths(packer, context);
     const risky = forecast ? await forecastLines(store, forecast, nowIso) : [];
     const riskyByRecipient = new Map(digestMail(risky, recipients).map((m) => [m.recipient.toLowerCase(), m.lines]));
     const feedbackLines = feedback ? await overdueFeedbackItems(feedback, nowIso) : [];
@@ -204,6 +224,7 @@ const logic = dailyDigest(async () => ({
   mailer: alertMailer(),
   recipients: await alertRecipients(),
   feedback: feedbackStore(),
+  packer: dossierStore(),
 }));
 
 export const handler = middy<unknown, DigestResult>()

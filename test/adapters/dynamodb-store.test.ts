@@ -6,6 +6,7 @@ import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dy
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
+import { decodeRecord } from '../../functions/adapters/record-codec';
 import { StoreUnavailableError } from '../../functions/core/ports';
 import { dossierKey, type Payment, type PostalEvent, type ProgressStep } from '../../functions/core/types';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
@@ -337,6 +338,6 @@ describe('store failures', () => {
     const item = await dynamo.client.send(
       new GetItemCommand({ TableName: `store-${tableNo}`, Key: { pk: { S: `D#${dossierKey(record().code)}` }, sk: { S: 'A' } } }),
     );
-    expect(item.Item?.rec.M?.note.S).toBe('newest');
+    expect(decodeRecord(item.Item?.rz.B as Uint8Array).note).toBe('newest');
   });
 });

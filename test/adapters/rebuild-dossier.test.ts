@@ -8,6 +8,7 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } 
 import type { Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
+import { encodeRecord } from '../../functions/adapters/record-codec';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
 import { DynamoFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store';
 import { logger } from '../../functions/adapters/logger';
@@ -400,14 +401,15 @@ describe('rebuildDossier', () => {
     await deliverWeek(store);
     const before = await view(store);
     const key = { pk: { S: `D#${KEY}` }, sk: { S: 'A' } };
+    const stored = (await store.getDossier(KEY))!.dossier.record!;
     await dynamo.client.send(
       new UpdateItemCommand({
         TableName: tableName,
         Key: key,
-        UpdateExpression: 'SET #r.#s = :s, #p = :p',
-        ExpressionAttributeNames: { '#r': 'rec', '#s': 'status', '#p': 'P#paygov#BOGUS' },
+        UpdateExpression: 'SET rz = :rz, #p = :p',
+        ExpressionAttributeNames: { '#p': 'P#paygov#BOGUS' },
         ExpressionAttributeValues: {
-          ':s': { N: '10' },
+          ':rz': { B: encodeRecord({ ...stored, status: 10 }) },
           ':p': {
             M: {
               source: { S: 'paygov' },

@@ -4,8 +4,9 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 
-import { TABLE } from '../../functions/adapters/table-schema';
-import { testStacks } from './fixture';
+import { FINAL_INDEX_STEP, INDEX_STEPS, INDEXES_V2, readIndexes, TABLE } from '../../functions/adapters/table-schema';
+import { addStacks } from '../../infra/app';
+import { TEST_REGION, testApp, testStacks } from './fixture';
 
 describe('MotcuaStateful', () => {
   let template: Template;
@@ -39,9 +40,9 @@ describe('MotcuaStateful', () => {
     });
 
     it.each([
-      ['byDue', 'g1pk', 'g1sk'],
-      ['byReceived', 'g2pk', 'g2sk'],
-    ])('has the index %s on %s / %s projecting ALL', (indexName, partitionKey, sortKey) => {
+      ['byDueDate', 'g1pk', 'g1sk', { ProjectionType: 'INCLUDE', NonKeyAttributes: [...INDEXES_V2.due.projection.attributes] }],
+      ['byReceiptMonth', 'g2pk', 'g2sk', { ProjectionType: 'KEYS_ONLY' }],
+    ])('has the index %s on %s / %s with its projection', (indexName, partitionKey, sortKey, projection) => {
       // Assess
       const table = template.findResources('AWS::DynamoDB::Table').DossierTable;
       const index = (table.Properties.GlobalSecondaryIndexes as { IndexName: string }[]).find((i) => i.IndexName === indexName);
@@ -51,20 +52,86 @@ describe('MotcuaStateful', () => {
           { AttributeName: partitionKey, KeyType: 'HASH' },
           { AttributeName: sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projection,
       });
       expect(table.Properties.AttributeDefinitions).toEqual(
         expect.arrayContaining([partitionKey, sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
       );
     });
 
-    it('has exactly the indexes of table-schema.ts', () => {
+    it('projects into the due index nothing a payment or a postal event writes (they attach without an index write)', () => {
+      // Assess
+      const attributes: readonly string[] = INDEXES_V2.due.projection.attributes;
+      expect(attributes.some((a) => a.startsWith('P#') || a.startsWith('E#'))).toBe(false);
+      expect(attributes).toEqual(expect.arrayContaining(['rz', 'ver', 'dueAt', 'alOverdue', 'alSoon', 'alFeedback']));
+    });
+
+    it('has exactly the indexes of the last migration step', () => {
       // Assess
       const table = template.findResources('AWS::DynamoDB::Table').DossierTable;
       const names = (table.Properties.GlobalSecondaryIndexes as { IndexName: string }[]).map((i) => i.IndexName);
-      expect(names.sort()).toEqual([TABLE.byDue.name, TABLE.byReceived.name].sort());
+      expect(names.sort()).toEqual(INDEX_STEPS[FINAL_INDEX_STEP].indexes.map((i) => i.name).sort());
+    });
+  });
+
+  describe('changing the indexes (README, "Changing the indexes")', () => {
+    /** The table's index names and the functions' READ_INDEXES when deploying `-c indexStep=<step>`. */
+    function deployed(step: number): { indexes: string[]; read: string[] } {
+      const app = testApp();
+      app.node.setContext('indexStep', String(step));
+      const { stateful, api } = addStacks(app, { region: TEST_REGION });
+      const table = Template.fromStack(stateful).findResources('AWS::DynamoDB::Table').DossierTable;
+      const functions = Object.values(Template.fromStack(api).findResources('AWS::Lambda::Function'));
+      return {
+        indexes: (table.Properties.GlobalSecondaryIndexes as { IndexName: string }[]).map((i) => i.IndexName).sort(),
+        read: [...new Set(functions.flatMap((f) => f.Properties.Environment?.Variables?.READ_INDEXES ?? []))] as string[],
+      };
+    }
+
+    it('starts from the release before and creates or deletes one index per deploy, as CloudFormation allows', () => {
+      // Act
+      const steps = INDEX_STEPS.map((_, step) => deployed(step));
+
+      // Assess
+      expect(steps[0].indexes).toEqual([TABLE.byDue.name, TABLE.byReceived.name].sort());
+      for (let i = 1; i < steps.length; i++) {
+        const before = new Set(steps[i - 1].indexes);
+        const after = new Set(steps[i].indexes);
+        const changed = [...before].filter((n) => !after.has(n)).length + [...after].filter((n) => !before.has(n)).length;
+        expect(changed).toBeLessThanOrEqual(1);
+      }
     });
 
+    it('has the functions read only indexes that exist at every step, before and after it is deployed', () => {
+      // Act
+      const steps = INDEX_STEPS.map((_, step) => deployed(step));
+
+      // Assess: the stateful stack deploys first, so at each step both the previous functions and
+      // the new ones run against the new table.
+      for (let i = 0; i < steps.length; i++) {
+        const read = steps[i].read;
+        expect(read).toHaveLength(1);
+        const needed = Object.values(readIndexes(read[0] as 'v1' | 'v2')).map((x) => x.name);
+        expect(steps[i].indexes).toEqual(expect.arrayContaining(needed));
+        if (i > 0) {
+          const before = Object.values(readIndexes(steps[i - 1].read[0] as 'v1' | 'v2')).map((x) => x.name);
+          expect(steps[i].indexes).toEqual(expect.arrayContaining(before));
+        }
+      }
+      expect(steps.at(-1)?.read).toEqual(['v2']);
+    });
+
+    it('refuses a step that does not exist', () => {
+      // Prepare
+      const app = testApp();
+      app.node.setContext('indexStep', '9');
+
+      // Act, Assess
+      expect(() => addStacks(app, { region: TEST_REGION })).toThrow(/indexStep must be an integer from 0 to 5/);
+    });
+  });
+
+  describe('the dossier table, continued', () => {
     it('is on demand, with point-in-time recovery, encryption and deletion protection, and retained', () => {
       // Assess
       template.hasResource('AWS::DynamoDB::Table', {

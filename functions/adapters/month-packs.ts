@@ -1,0 +1,179 @@
+/**
+ * Month packs: the dossiers a ward received in a closed month, as the reports read them, in one
+ * compressed item. A report over months that are over reads one item per ward-month instead of one
+ * per dossier: a province-year of a million dossiers is 1,200 items, read in parallel.
+ *
+ *   PACK#<ward> / <yyyy-MM>       v (bumped by every write that changes one of the month's dossiers),
+ *                                 sv (the v it was built at), count, chunks, builtAt, body (part 0)
+ *   PACK#<ward> / <yyyy-MM>#<i>   body part i (a month too large for one item)
+ *
+ * Exact, never stale: a pack is used only while `sv = v`. The packer reads `v`, then the month's
+ * dossiers, and writes the pack only if `v` is still what it read. A writer that changes a dossier
+ * of a month old enough to be packed bumps `v` (ADD, no read): a record before its write (its month
+ * is in the record), a payment, a postal event or a feedback link after its write (the dossier's
+ * month comes back with the write, `ReturnValues`). The one window: a process that dies between
+ * such an attachment and its bump leaves the pack in use; the sender, who got no answer, delivers
+ * again, and the repeat bumps (README, "Month packs").
+ *
+ * A dossier in a pack is what the reports need: no applicant data, no alert marks (`forReports`);
+ * the reports read the same through the index (`listReceived`), so both ways give one answer.
+ */
+import { type AttributeValue, QueryCommand, UpdateItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { StoredDossier } from '../core/ports';
+
+type Item = Record<string, AttributeValue>;
+
+/** A month is packed once it ended this many days ago: most of its late records and payments are in by then. */
+export const PACK_AFTER_DAYS = 7;
+/** Writers bump from a day earlier than the packer packs, so that clocks a few hours apart change nothing. */
+const BUMP_AFTER_DAYS = PACK_AFTER_DAYS - 1;
+/** The most bytes of a pack's body in one item (DynamoDB: 400 KB an item, with its other attributes). */
+const PART_BYTES = 300 * 1024;
+const DAY_MS = 86_400_000;
+
+/** The partition of a ward's packs. */
+export const packPk = (ward: string) => `PACK#${ward}`;
+
+/** The instant (epoch ms) month `yyyy-MM` ends, Vietnam time. */
+function monthEndMs(month: string): number {
+  const [y, m] = month.split('-').map(Number);
+  return Date.UTC(y, m, 1) - 7 * 3_600_000; // the 1st of the next month, 00:00 +07:00
+}
+
+/** True when month `yyyy-MM` ended at least `afterDays` before `nowMs`. */
+export function monthIsOver(month: string, nowMs: number, afterDays: number = PACK_AFTER_DAYS): boolean {
+  return nowMs >= monthEndMs(month) + afterDays * DAY_MS;
+}
+
+/** True when a change to a dossier of `month` must bump its pack at `nowMs`. */
+export function bumpsPack(month: string, nowMs: number): boolean {
+  return monthIsOver(month, nowMs, BUMP_AFTER_DAYS);
+}
+
+/** The ward and month of a receipt-index partition key (`RCV#<ward>#<yyyy-MM>`), or null. */
+export function packOfReceiptKey(g2pk: string | undefined): { ward: string; month: string } | null {
+  const m = /^RCV#(.+)#(\d{4}-\d{2})$/.exec(g2pk ?? '');
+  return m ? { ward: m[1], month: m[2] } : null;
+}
+
+/** The UpdateItem that bumps a pack's version (creating its head if there is none yet). */
+export function bumpCommand(table: string, ward: string, month: string): UpdateItemCommand {
+  return new UpdateItemCommand({
+    TableName: table,
+    Key: { pk: { S: packPk(ward) }, sk: { S: month } },
+    UpdateExpression: 'ADD v :one',
+    ExpressionAttributeValues: { ':one': { N: '1' } },
+  });
+}
+
+/** A dossier as the reports read it: no applicant data, no alert marks (they are the scan's). */
+export function forReports(d: StoredDossier): StoredDossier {
+  const record = d.record
+    ? { ...d.record, applicant: { name: null, idNumber: null, phone: null, email: null }, summary: null, note: null }
+    : null;
+  return { ...d, record, alerts: { overdue: null, soon: null } };
+}
+
+/** The body of a pack: its dossiers' JSON, deflated, cut in parts that fit an item. */
+export function packBody(dossiers: StoredDossier[]): Buffer[] {
+  const body = deflateRawSync(Buffer.from(JSON.stringify(dossiers), 'utf8'), { level: 6 });
+  const parts: Buffer[] = [];
+  for (let i = 0; i < body.length || parts.length === 0; i += PART_BYTES) parts.push(body.subarray(i, i + PART_BYTES));
+  return parts;
+}
+
+/** The dossiers of a pack's parts, in order. */
+export function unpackBody(parts: Uint8Array[]): StoredDossier[] {
+  return JSON.parse(inflateRawSync(Buffer.concat(parts)).toString('utf8')) as StoredDossier[];
+}
+
+/** How a store sends a request (its own `send`: refusals and outages told apart, requests counted). */
+export type Send = <T>(command: object) => Promise<T>;
+
+/**
+ * The dossiers of a ward-month's pack when it is current (`sv = v`), else null. One query, read
+ * consistently: the head and any further parts.
+ */
+export async function readPack(
+  send: Send,
+  table: string,
+  ward: string,
+  month: string,
+  counted: (n: number) => void,
+): Promise<StoredDossier[] | null> {
+  const out = await send<{ Items?: Item[] }>(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: { ':p': { S: packPk(ward) }, ':a': { S: month }, ':b': { S: `${month}#~` } },
+      ConsistentRead: true,
+    }),
+  );
+  const items = out.Items ?? [];
+  counted(items.length);
+  const head = items.find((i) => i.sk.S === month);
+  if (!head?.body?.B || head.sv?.N === undefined || head.sv.N !== (head.v?.N ?? '0')) return null;
+  const chunks = Number(head.chunks?.N ?? 1);
+  const parts = [head.body.B, ...Array.from({ length: chunks - 1 }, (_, i) => items.find((x) => x.sk.S === `${month}#${i + 1}`)?.body?.B)];
+  if (parts.some((p) => p === undefined)) return null; // a part written by a build that lost its race
+  return unpackBody(parts as Uint8Array[]);
+}
+
+/** The version a pack's head holds now (0 when none). */
+export async function packVersion(send: Send, table: string, ward: string, month: string): Promise<string> {
+  const out = await send<{ Items?: Item[] }>(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :p AND sk = :m',
+      ExpressionAttributeValues: { ':p': { S: packPk(ward) }, ':m': { S: month } },
+      ProjectionExpression: 'v',
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items?.[0]?.v?.N ?? '0';
+}
+
+/**
+ * Writes a pack built from what was read at version `version`: the further parts first, then the
+ * head, on condition that no writer bumped the version since. False when one did (build it again
+ * later: the pack would miss that change).
+ */
+export async function writePack(
+  send: Send,
+  table: string,
+  ward: string,
+  month: string,
+  version: string,
+  dossiers: StoredDossier[],
+  builtAt: string,
+): Promise<boolean> {
+  const parts = packBody(dossiers);
+  for (let i = 1; i < parts.length; i++) {
+    await send(
+      new PutItemCommand({ TableName: table, Item: { pk: { S: packPk(ward) }, sk: { S: `${month}#${i}` }, body: { B: parts[i] } } }),
+    );
+  }
+  try {
+    await send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: { S: packPk(ward) }, sk: { S: month } },
+        UpdateExpression: 'SET sv = :v, body = :b, chunks = :n, #c = :count, builtAt = :at',
+        ConditionExpression: version === '0' ? 'attribute_not_exists(v)' : 'v = :v',
+        ExpressionAttributeNames: { '#c': 'count' },
+        ExpressionAttributeValues: {
+          ':v': { N: version },
+          ':b': { B: parts[0] },
+          ':n': { N: String(parts.length) },
+          ':count': { N: String(dossiers.length) },
+          ':at': { S: builtAt },
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
