@@ -59,8 +59,8 @@ import {
   type IndexSpec,
   readIndexes,
 } from './table-schema';
-import { mapLimit, wholeItems } from './dynamodb-reads';
-import { bumpCommand, bumpsPack, packOfReceiptKey } from './month-packs';
+import { mapLimit, receiptMonthQuery, wholeItems } from './dynamodb-reads';
+import { bumpCommand, PackBumps, packOfReceiptKey } from './month-packs';
 import { type ApplyMarkWrite, claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } from './alert-mark-writes';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 
@@ -208,8 +208,9 @@ export class DynamoFeedbackStore implements FeedbackStore {
       ':ward': item.ward,
       ':g2pk': receivedPk(item.ward, vnDate(item.receivedAt).slice(0, 7)),
       ':g2sk': `${item.receivedAt}#${item.id}`,
+      ':g2k': item.id,
     };
-    let update = 'SET #i = :id, #r = :rec, #v = :ver, #h = :hash, #d = :due, #w = :ward, g2pk = :g2pk, g2sk = :g2sk';
+    let update = 'SET #i = :id, #r = :rec, #v = :ver, #h = :hash, #d = :due, #w = :ward, g2pk = :g2pk, g2sk = :g2sk, g2k = :g2k';
     let remove = '';
     if (isOpenFeedback(item.status)) {
       update += ', g1pk = :g1pk, g1sk = :g1sk';
@@ -304,8 +305,16 @@ export class DynamoFeedbackStore implements FeedbackStore {
    */
   private async bumpPackOf(dossier: Item | null): Promise<void> {
     const pack = packOfReceiptKey(dossier?.g2pk?.S);
-    if (pack && bumpsPack(pack.month, this.now())) await this.send(bumpCommand(this.table, pack.ward, pack.month));
+    if (!pack || !this.bumps.due(pack.ward, pack.month, this.now())) return;
+    try {
+      await this.send(bumpCommand(this.table, pack.ward, pack.month, this.now()));
+    } catch (err) {
+      this.bumps.forget(pack.ward, pack.month);
+      throw err;
+    }
   }
+
+  private readonly bumps = new PackBumps();
 
   /** After a duplicate (a sender's retry): finishes a link move a crash may have cut short. */
   private async repairLink(id: string): Promise<void> {
@@ -344,15 +353,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
     const wards = ward === undefined ? await this.listWards() : [ward];
     for (const w of wards) {
       for (const month of monthsBetween(from, to)) {
-        for await (const page of this.queryPages({
-          IndexName: this.indexes.received.name,
-          KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
-          ExpressionAttributeValues: {
-            ':m': { S: receivedPk(w, month) },
-            ':a': { S: `${from}T00:00:00+07:00` },
-            ':b': { S: `${to}T23:59:59+07:00\uffff` },
-          },
-        })) {
+        for await (const page of this.queryPages(receiptMonthQuery(this.indexes.received, receivedPk(w, month), from, to))) {
           const whole = await wholeItems(
             page,
             this.indexes.received,
@@ -362,7 +363,11 @@ export class DynamoFeedbackStore implements FeedbackStore {
               this.itemsRead += n;
             },
           );
-          for (const item of whole) yield toStoredFeedback(item);
+          for (const item of whole) {
+            const stored = toStoredFeedback(item);
+            const day = vnDate(stored.item.receivedAt);
+            if (day >= from && day <= to) yield stored;
+          }
         }
       }
     }

@@ -59,6 +59,7 @@ const KEY_PAIRS = [
   [TABLE.partitionKey, TABLE.sortKey],
   [TABLE.byDue.partitionKey, TABLE.byDue.sortKey],
   [TABLE.byReceived.partitionKey, TABLE.byReceived.sortKey],
+  [TABLE.byReceived.partitionKey, 'g2k'],
 ] as const;
 
 /** Why DynamoDB would refuse these key attributes (table or index keys present in `attrs`), or null. */

@@ -65,3 +65,28 @@ export async function wholeItems(
     return item ? [item] : [];
   });
 }
+
+/**
+ * The query of a receipt-month partition for the dates [from, to]: by the receipt time in the sort
+ * key of the first generation (`g2sk`), the whole month in the second (sorted by key: the caller
+ * keeps the dates it wants).
+ */
+export function receiptMonthQuery(
+  index: IndexSpec,
+  partition: string,
+  from: string,
+  to: string,
+): { IndexName: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, AttributeValue> } {
+  if (index.sortKey === 'g2sk') {
+    return {
+      IndexName: index.name,
+      KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: {
+        ':m': { S: partition },
+        ':a': { S: `${from}T00:00:00+07:00` },
+        ':b': { S: `${to}T23:59:59+07:00\uffff` },
+      },
+    };
+  }
+  return { IndexName: index.name, KeyConditionExpression: 'g2pk = :m', ExpressionAttributeValues: { ':m': { S: partition } } };
+}

@@ -39,20 +39,19 @@ import { dossierKey, type DossierRecord, type Outcome, type Payment, type Postal
 import { claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } from './alert-mark-writes';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { rawItems } from './raw-items';
-import { mapLimit, wholeItems } from './dynamodb-reads';
-import {
-  bumpCommand,
-  bumpsPack,
-  forReports,
-  monthIsOver,
-  packOfReceiptKey,
-  packVersion,
-  readPack,
-  type Send,
-  writePack,
-} from './month-packs';
+import { mapLimit, receiptMonthQuery, wholeItems } from './dynamodb-reads';
+import { bumpCommand, forReports, PackBumps, packOfReceiptKey, readPack } from './month-packs';
 import { decodeRecord, encodeRecord } from './record-codec';
-import { dueShard, FEEDBACK_LINK_PREFIX, type IndexGeneration, type IndexSpec, monthsBetween, readIndexes, TABLE } from './table-schema';
+import {
+  dueShard,
+  FEEDBACK_LINK_PREFIX,
+  type IndexGeneration,
+  type IndexSpec,
+  monthsBetween,
+  readIndexes,
+  TABLE,
+  WARDS_PK,
+} from './table-schema';
 
 const BATCH_MAX = 25;
 /** How many dossiers of one request are written at once. */
@@ -61,8 +60,6 @@ const PAY_PREFIX = 'P#';
 const POSTAL_PREFIX = 'E#';
 const ALERT_ATTR = { overdue: 'alOverdue', soon: 'alSoon' } as const;
 const OPEN_STATUSES = new Set([2, 4]);
-/** The partition of the ward registry: one item per agency code seen (sk). */
-const WARDS_PK = 'WARDS';
 
 /** Options of the store: the table, and how to compute a record's due date for the due index. */
 export interface DynamoStoreOptions {
@@ -92,13 +89,21 @@ const dossierPk = (key: string) => `D#${key}`;
 const STATE_SK = 'A';
 
 /** The DynamoDB `DossierStore`. */
-export class DynamoDossierStore implements DossierStore, OverdueIndex {
-  private readonly client: DynamoDBClient;
-  private readonly table: string;
-  private readonly dueOf: (record: DossierRecord) => string | null;
-  private readonly now: () => number;
-  private readonly indexes: Record<'due' | 'received', IndexSpec>;
-  private readonly readPacks: boolean;
+/**
+ * The writes of the dossier store, and the reads the ingest handlers make (a dossier by key, the
+ * wards): all an ingest Lambda bundles (`DynamoDossierStore` adds the reports', the scan's and the
+ * rebuild's, which it does not run).
+ */
+export class DynamoDossierWriter
+  implements
+    Pick<DossierStore, 'saveRaw' | 'offerRecords' | 'offerSteps' | 'offerPayment' | 'offerPostalEvent' | 'getDossier' | 'listWards'>
+{
+  protected readonly client: DynamoDBClient;
+  protected readonly table: string;
+  protected readonly dueOf: (record: DossierRecord) => string | null;
+  protected readonly now: () => number;
+  protected readonly indexes: Record<'due' | 'received', IndexSpec>;
+  protected readonly readPacks: boolean;
   /** Write requests sent, by operation, and the write units they consumed: the benchmark reads them. */
   readonly writeRequests = { put: 0, update: 0, batch: 0 };
   consumedWriteUnits = 0;
@@ -116,7 +121,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
    * Sends a command: what DynamoDB refuses for good becomes `StoreRefusedError`, what it cannot take
    * now `StoreUnavailableError` (`sendChecked`).
    */
-  private async send<T>(command: object): Promise<T> {
+  protected async send<T>(command: object): Promise<T> {
     const op = writeOp(command);
     if (op) {
       this.writeRequests[op]++;
@@ -133,7 +138,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
    * A conditional UpdateItem of the dossier item: true when it was written, false when its
    * condition failed (the answer the callers turn into duplicate, stale or "someone else did").
    */
-  private async updateDossierIf(
+  protected async updateDossierIf(
     key: string,
     input: Pick<
       ConstructorParameters<typeof UpdateItemCommand>[0],
@@ -148,7 +153,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
    * (DynamoDB returns it with `ReturnValuesOnConditionCheckFailure`, billed as the failed write
    * already is; `old` is undefined where the emulator does not return it).
    */
-  private async updateDossierOrOld(
+  protected async updateDossierOrOld(
     key: string,
     input: Pick<
       ConstructorParameters<typeof UpdateItemCommand>[0],
@@ -172,7 +177,7 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   /** BatchWriteItem with the retries of unprocessed items that the API asks for. */
-  private async batchWrite(all: WriteRequest[]): Promise<void> {
+  protected async batchWrite(all: WriteRequest[]): Promise<void> {
     for (let i = 0; i < all.length; i += BATCH_MAX) {
       let requests = all.slice(i, i + BATCH_MAX);
       for (let attempt = 0; requests.length > 0; attempt++) {
@@ -233,39 +238,19 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
     return [...(out.Item?.months?.SS ?? [])].sort();
   }
 
-  /** Bumps the pack of the month `g2pk` names, when that month is old enough to be packed. */
-  private async bumpPackOf(g2pk: string | undefined): Promise<void> {
+  /** Bumps the pack of the month `g2pk` names, when that month is old enough to be packed (`PackBumps`). */
+  protected async bumpPackOf(g2pk: string | undefined): Promise<void> {
     const pack = packOfReceiptKey(g2pk);
-    if (pack && bumpsPack(pack.month, this.now())) await this.send(bumpCommand(this.table, pack.ward, pack.month));
+    if (!pack || !this.bumps.due(pack.ward, pack.month, this.now())) return;
+    try {
+      await this.send(bumpCommand(this.table, pack.ward, pack.month, this.now()));
+    } catch (err) {
+      this.bumps.forget(pack.ward, pack.month);
+      throw err;
+    }
   }
 
-  /**
-   * Packs every month of every ward that is over (`PACK_AFTER_DAYS`) and has no current pack, at
-   * most `limit` of them and until the wall clock reads `until` (the daily job's share): what the
-   * reports then read in one item each.
-   * Returns how many it packed, and how many a concurrent write made it leave for the next run.
-   */
-  async packMonths(limit = Number.POSITIVE_INFINITY, until = Number.POSITIVE_INFINITY): Promise<{ packed: number; changed: number }> {
-    const send: Send = (c) => this.send(c);
-    let packed = 0;
-    let changed = 0;
-    for (const ward of await this.listWards()) {
-      for (const month of await this.listWardMonths(ward)) {
-        if (packed + changed >= limit || Date.now() > until) return { packed, changed };
-        if (!monthIsOver(month, this.now())) continue;
-        if (await readPack(send, this.table, ward, month, () => undefined)) continue;
-        const version = await packVersion(send, this.table, ward, month);
-        const dossiers: StoredDossier[] = [];
-        const [y, m] = month.split('-').map(Number);
-        const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-        for await (const d of this.listReceivedByIndex(`${month}-01`, `${month}-${String(last).padStart(2, '0')}`, ward, month))
-          dossiers.push(d);
-        if (await writePack(send, this.table, ward, month, version, dossiers, new Date(this.now()).toISOString())) packed++;
-        else changed++;
-      }
-    }
-    return { packed, changed };
-  }
+  private readonly bumps = new PackBumps();
 
   async listWards(): Promise<string[]> {
     const items = await this.queryAll({
@@ -305,9 +290,10 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
       ':due': due,
       ':g2pk': receivedPk(wardOf(record.code), vnDate(record.receivedAt).slice(0, 7)),
       ':g2sk': `${record.receivedAt}#${key}`,
+      ':g2k': key,
     };
     // The record compressed (`record-codec.ts`); `rec` and `hash` are what the release before wrote.
-    let update = 'SET #c = :code, rz = :rz, #v = :ver, #d = :due, g2pk = :g2pk, g2sk = :g2sk';
+    let update = 'SET #c = :code, rz = :rz, #v = :ver, #d = :due, g2pk = :g2pk, g2sk = :g2sk, g2k = :g2k';
     let remove = ' REMOVE rec, #h';
     if (OPEN_STATUSES.has(record.status) && due) {
       update += ', g1pk = :g1pk, g1sk = :g1sk';
@@ -422,13 +408,13 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   /** Every item of a query, following the pages. */
-  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
+  protected async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
     const out: Item[] = [];
     for await (const page of this.queryPages(input)) out.push(...page);
     return out;
   }
 
-  private async *queryPages(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncGenerator<Item[]> {
+  protected async *queryPages(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncGenerator<Item[]> {
     let start: Item | undefined;
     do {
       const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item; ScannedCount?: number }>(
@@ -442,7 +428,10 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
 
   /** Items read by index queries and batch reads since the store was made: the benchmark reads it. */
   itemsRead = 0;
+}
 
+/** The DynamoDB `DossierStore`: the writer, and the reads of the reports, the scan and the rebuild. */
+export class DynamoDossierStore extends DynamoDossierWriter implements DossierStore, OverdueIndex {
   /** The whole items behind a page of the receipt index (`wholeItems`). */
   private wholeItems(page: Item[]): Promise<Item[]> {
     return wholeItems(
@@ -487,17 +476,13 @@ export class DynamoDossierStore implements DossierStore, OverdueIndex {
   }
 
   /** The dossiers of one ward-month received on the Vietnam dates [from, to], through the receipt index. */
-  private async *listReceivedByIndex(from: string, to: string, ward: string, month: string): AsyncIterable<StoredDossier> {
-    for await (const page of this.queryPages({
-      IndexName: this.indexes.received.name,
-      KeyConditionExpression: 'g2pk = :m AND g2sk BETWEEN :a AND :b',
-      ExpressionAttributeValues: {
-        ':m': { S: receivedPk(ward, month) },
-        ':a': { S: `${from}T00:00:00+07:00` },
-        ':b': { S: `${to}T23:59:59+07:00\uffff` },
-      },
-    })) {
-      for (const item of await this.wholeItems(page)) yield forReports(toStoredDossier(item));
+  async *listReceivedByIndex(from: string, to: string, ward: string, month: string): AsyncIterable<StoredDossier> {
+    for await (const page of this.queryPages(receiptMonthQuery(this.indexes.received, receivedPk(ward, month), from, to))) {
+      for (const item of await this.wholeItems(page)) {
+        const d = toStoredDossier(item);
+        const day = d.record ? vnDate(d.record.receivedAt) : '';
+        if (day >= from && day <= to) yield forReports(d);
+      }
     }
   }
 

@@ -57,14 +57,43 @@ export function packOfReceiptKey(g2pk: string | undefined): { ward: string; mont
   return m ? { ward: m[1], month: m[2] } : null;
 }
 
-/** The UpdateItem that bumps a pack's version (creating its head if there is none yet). */
-export function bumpCommand(table: string, ward: string, month: string): UpdateItemCommand {
+/**
+ * The packer leaves a month alone while it was bumped in the last hour (its dossiers are still
+ * being written), and a process bumps a month at most once per half hour: a write in between is
+ * covered, since no pack can be built from before it while the month is that fresh. The half hour
+ * to spare covers clocks that disagree and writes in flight.
+ */
+export const PACK_QUIET_MS = 60 * 60_000;
+const BUMP_AGAIN_MS = 30 * 60_000;
+
+/** The UpdateItem that bumps a pack's version and stamps the write (creating its head if there is none yet). */
+export function bumpCommand(table: string, ward: string, month: string, nowMs: number): UpdateItemCommand {
   return new UpdateItemCommand({
     TableName: table,
     Key: { pk: { S: packPk(ward) }, sk: { S: month } },
-    UpdateExpression: 'ADD v :one',
-    ExpressionAttributeValues: { ':one': { N: '1' } },
+    UpdateExpression: 'ADD v :one SET lastWrite = :at',
+    ExpressionAttributeValues: { ':one': { N: '1' }, ':at': { N: String(nowMs) } },
   });
+}
+
+/** When this process last bumped each ward-month: a month bumped in the last half hour needs no other bump. */
+export class PackBumps {
+  private readonly last = new Map<string, number>();
+
+  /** True when a write to `ward`/`month` at `nowMs` must bump its pack (and notes it will). */
+  due(ward: string, month: string, nowMs: number): boolean {
+    if (!bumpsPack(month, nowMs)) return false;
+    const key = `${ward}|${month}`;
+    const at = this.last.get(key);
+    if (at !== undefined && nowMs - at < BUMP_AGAIN_MS && nowMs >= at) return false;
+    this.last.set(key, nowMs);
+    return true;
+  }
+
+  /** Forgets a bump that did not happen (its write failed), so that the next write bumps. */
+  forget(ward: string, month: string): void {
+    this.last.delete(`${ward}|${month}`);
+  }
 }
 
 /** A dossier as the reports read it: no applicant data, no alert marks (they are the scan's). */
@@ -120,18 +149,24 @@ export async function readPack(
   return unpackBody(parts as Uint8Array[]);
 }
 
-/** The version a pack's head holds now (0 when none). */
-export async function packVersion(send: Send, table: string, ward: string, month: string): Promise<string> {
+/** The version a pack's head holds now (0 when none), and when it was last bumped (epoch ms, or null). */
+export async function packVersion(
+  send: Send,
+  table: string,
+  ward: string,
+  month: string,
+): Promise<{ version: string; lastWrite: number | null }> {
   const out = await send<{ Items?: Item[] }>(
     new QueryCommand({
       TableName: table,
       KeyConditionExpression: 'pk = :p AND sk = :m',
       ExpressionAttributeValues: { ':p': { S: packPk(ward) }, ':m': { S: month } },
-      ProjectionExpression: 'v',
+      ProjectionExpression: 'v, lastWrite',
       ConsistentRead: true,
     }),
   );
-  return out.Items?.[0]?.v?.N ?? '0';
+  const head = out.Items?.[0];
+  return { version: head?.v?.N ?? '0', lastWrite: head?.lastWrite?.N ? Number(head.lastWrite.N) : null };
 }
 
 /**

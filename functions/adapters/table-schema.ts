@@ -52,13 +52,14 @@ export interface IndexSpec {
 }
 
 /**
- * The indexes of the second generation, on the same key attributes as the first (so DynamoDB fills
- * them from the items already there when they are added; see README, "Changing the indexes"):
+ * The indexes of the second generation (README, "Changing the indexes"):
  * - byDueDate projects what the scans and the digest read of an item (the record, its version, due
  *   date and alert marks, a feedback item's too), and nothing a payment or a postal event writes:
  *   those attach to the dossier item without touching the index.
- * - byReceiptMonth projects the keys only: a record version rewrites no index entry unless its
- *   receipt month changes; reports read closed months from month packs and the rest by key.
+ * - byReceiptMonth projects the keys only, sorted by the dossier key (`g2k`): a record version
+ *   rewrites no index entry unless its receipt month changes; reports read closed months from month
+ *   packs and the rest by key. Items the release before wrote have no `g2k` until the backfill
+ *   (`npm run backfill-month-index`) gives it to them: step 2 of INDEX_STEPS.
  */
 export const INDEXES_V2 = {
   due: {
@@ -70,7 +71,9 @@ export const INDEXES_V2 = {
   received: {
     name: 'byReceiptMonth',
     partitionKey: TABLE.byReceived.partitionKey,
-    sortKey: TABLE.byReceived.sortKey,
+    // The dossier key (or MaPhanAnh) alone: a record whose receipt time moves within its month
+    // rewrites no index entry (with the receipt time in the sort key it was a delete and a put).
+    sortKey: 'g2k',
     projection: { type: 'KEYS_ONLY' },
   },
 } as const satisfies Record<'due' | 'received', IndexSpec>;
@@ -97,7 +100,8 @@ export function readIndexes(generation: IndexGeneration): Record<'due' | 'receiv
 export const INDEX_STEPS: readonly { indexes: readonly IndexSpec[]; read: IndexGeneration }[] = [
   // 0: the release before (the functions of this release read the same).
   { indexes: [INDEXES_V1.due, INDEXES_V1.received], read: 'v1' },
-  // 1, 2: the new indexes are added, one per deploy; DynamoDB fills each from the items there.
+  // 1, 2: the new indexes are added, one per deploy. DynamoDB fills byDueDate from the items there
+  // (the same keys as byDue); byReceiptMonth gets the items the backfill gives a `g2k` after step 2.
   { indexes: [INDEXES_V1.due, INDEXES_V1.received, INDEXES_V2.due], read: 'v1' },
   { indexes: [INDEXES_V1.due, INDEXES_V1.received, INDEXES_V2.due, INDEXES_V2.received], read: 'v1' },
   // 3: the functions read the new ones (CloudFormation finished the previous step only once they were ACTIVE).

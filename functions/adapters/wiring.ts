@@ -5,8 +5,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { effectiveDueAt } from '../core/overdue';
 import { env } from './config';
-import { DynamoDossierStore } from './dynamodb-store';
+import { DynamoDossierStore, DynamoDossierWriter } from './dynamodb-store';
 import { DynamoFeedbackStore } from './dynamodb-feedback-store';
+import type { PackerDeps } from './month-packer';
 import type { IndexGeneration } from './table-schema';
 import { DynamoForecastStore } from './dynamodb-forecast-store';
 import { atRiskDossiers, overdueFeedbackItems } from '../core/due-lists';
@@ -43,6 +44,23 @@ const DYNAMO_CLIENT_CONFIG = {
 } as const;
 
 let store: DynamoDossierStore | null = null;
+let writer: DynamoDossierWriter | null = null;
+
+/** The dossier store's writes and the ingest handlers' reads (their bundles carry nothing else of it). */
+export function dossierWriter(): DynamoDossierWriter {
+  writer ??= new DynamoDossierWriter({
+    client: dynamoClient(),
+    tableName: env('TABLE_NAME'),
+    dueAt: (record) => effectiveDueAt(record),
+    indexes: indexGeneration(),
+  });
+  return writer;
+}
+
+/** What the month-pack jobs need (month-packer.ts): the dossier store and its table. */
+export function monthPacker(): PackerDeps {
+  return { store: dossierStore(), client: dynamoClient(), table: env('TABLE_NAME') };
+}
 
 /** The indexes this deployment reads: `READ_INDEXES=v1` while a migration builds the second generation (README). */
 function indexGeneration(): IndexGeneration {

@@ -33,7 +33,8 @@ import { digestMail, type Recipients } from '../core/recipients';
 import { normaliseIso, toVnIso, vnDate } from '../core/time';
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
-import { alertLedger, alertMailer, alertRecipients, dossierStore, feedbackStore, forecastStore } from '../adapters/wiring';
+import { packMonths } from '../adapters/month-packer';
+import { alertLedger, alertMailer, alertRecipients, dossierStore, feedbackStore, forecastStore, monthPacker } from '../adapters/wiring';
 
 /** What the digest works with. */
 export interface DigestPorts {
@@ -110,7 +111,7 @@ const PACKING_SHARE = 0.4;
  * Packs the months that are over, within its share of the run (a province's first run leaves the
  * rest to the next days, or to `npm run pack-months`). A failure is logged: the digest still goes out.
  */
-async function packMonths(packer: NonNullable<DigestPorts['packer']>, context: Context | undefined): Promise<void> {
+async function packClosedMonths(packer: NonNullable<DigestPorts['packer']>, context: Context | undefined): Promise<void> {
   try {
     const share = (context?.getRemainingTimeInMillis() ?? 60_000) * PACKING_SHARE;
     const result = await packer.packMonths(Number.POSITIVE_INFINITY, Date.now() + share);
@@ -127,7 +128,7 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
     const time = (event as { time?: unknown } | null)?.time;
     const nowIso = (typeof time === 'string' && normaliseIso(time)) || toVnIso(realNow());
     const lines: AlertLine[] = await overdueOpenDossiers(store, nowIso);
-    if (packer) await packMonths(packer, context);
+    if (packer) await packClosedMonths(packer, context);
     const risky = forecast ? await forecastLines(store, forecast, nowIso) : [];
     const riskyByRecipient = new Map(digestMail(risky, recipients).map((m) => [m.recipient.toLowerCase(), m.lines]));
     const feedbackLines = feedback ? await overdueFeedbackItems(feedback, nowIso) : [];
@@ -224,7 +225,7 @@ const logic = dailyDigest(async () => ({
   mailer: alertMailer(),
   recipients: await alertRecipients(),
   feedback: feedbackStore(),
-  packer: dossierStore(),
+  packer: { packMonths: (limit?: number, until?: number) => packMonths(monthPacker(), limit, until) },
 }));
 
 export const handler = middy<unknown, DigestResult>()

@@ -22,10 +22,10 @@ import {
 import { logContext, logger } from '../adapters/logger';
 import { count, countRejected, flushMetrics } from '../adapters/metrics';
 import { paygovAnswer, parsePaygovConfirm } from '../adapters/paygov';
-import { dossierStore, lazyHandler } from '../adapters/wiring';
+import { dossierWriter, lazyHandler } from '../adapters/wiring';
 
 /** The handler's logic, given its store and clock. */
-export function paygovConfirm(store: DossierStore, now = () => Date.now()) {
+export function paygovConfirm(store: Pick<DossierStore, 'saveRaw' | 'offerPayment'>, now = () => Date.now()) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const body = rawBody(event);
     const parsed = parsePaygovConfirm(body, await secretValues('PAYGOV_SECRET'));
@@ -65,4 +65,4 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(flushMetrics())
   .use(jsonErrors())
   .use(bodyLimit())
-  .handler(lazyHandler(() => paygovConfirm(dossierStore())));
+  .handler(lazyHandler(() => paygovConfirm(dossierWriter())));

@@ -25,7 +25,7 @@ import {
 } from '../adapters/http';
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
-import { dossierStore, lazyHandler } from '../adapters/wiring';
+import { dossierWriter, lazyHandler } from '../adapters/wiring';
 
 /** Counts outcomes the way CONTRACT 3.2 answers them. */
 export function tally(outcomes: Outcome[]) {
@@ -34,7 +34,7 @@ export function tally(outcomes: Outcome[]) {
 }
 
 /** The handler's logic, given its store (tests hand in their own). */
-export function portalWebhook(store: DossierStore, now = () => Date.now()) {
+export function portalWebhook(store: Pick<DossierStore, 'saveRaw' | 'offerRecords' | 'offerSteps'>, now = () => Date.now()) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const message = parsePortalMessage(parseJsonBody(event));
     const deliveryId = deliveryIdOf(event, context) ?? '';
@@ -63,4 +63,4 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(jsonErrors())
   .use(bodyLimit())
   .use(signedWebhook('PORTAL_SECRET'))
-  .handler(lazyHandler(() => portalWebhook(dossierStore())));
+  .handler(lazyHandler(() => portalWebhook(dossierWriter())));

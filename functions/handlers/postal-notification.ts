@@ -22,10 +22,10 @@ import {
 import { logContext, logger } from '../adapters/logger';
 import { count, flushMetrics } from '../adapters/metrics';
 import { parsePostalEvent } from '../adapters/vnpost';
-import { dossierStore, lazyHandler } from '../adapters/wiring';
+import { dossierWriter, lazyHandler } from '../adapters/wiring';
 
 /** The handler's logic, given its store and clock. */
-export function postalNotification(store: DossierStore, now = () => Date.now()) {
+export function postalNotification(store: Pick<DossierStore, 'saveRaw' | 'offerPostalEvent'>, now = () => Date.now()) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const postalEvent = parsePostalEvent(parseJsonBody(event));
     const deliveryId = deliveryIdOf(event, context) ?? '';
@@ -43,4 +43,4 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(jsonErrors())
   .use(bodyLimit())
   .use(signedWebhook('POSTAL_SECRET'))
-  .handler(lazyHandler(() => postalNotification(dossierStore())));
+  .handler(lazyHandler(() => postalNotification(dossierWriter())));

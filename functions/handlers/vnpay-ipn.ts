@@ -13,10 +13,10 @@ import { auditHeaders, deliveryIdOf, errorResult, json, jsonErrors, type HttpEve
 import { logContext, logger } from '../adapters/logger';
 import { count, countRejected, flushMetrics } from '../adapters/metrics';
 import { parseVnpayIpn, vnpayAnswer, type VnpayCode } from '../adapters/vnpay';
-import { dossierStore, lazyHandler } from '../adapters/wiring';
+import { dossierWriter, lazyHandler } from '../adapters/wiring';
 
 /** The handler's logic, given its store and clock. */
-export function vnpayIpn(store: DossierStore, now = () => Date.now()) {
+export function vnpayIpn(store: Pick<DossierStore, 'saveRaw' | 'offerPayment' | 'getDossier'>, now = () => Date.now()) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const query = event.rawQueryString ?? '';
     const parsed = parseVnpayIpn(query, await secretValues('VNPAY_HASH_SECRET'));
@@ -71,4 +71,4 @@ export const handler = middy<HttpEvent, HttpResult>()
   .use(logContext())
   .use(flushMetrics())
   .use(jsonErrors())
-  .handler(lazyHandler(() => vnpayIpn(dossierStore())));
+  .handler(lazyHandler(() => vnpayIpn(dossierWriter())));

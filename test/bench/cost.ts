@@ -21,6 +21,7 @@ import { vnpayIpn } from '../../functions/handlers/vnpay-ipn';
 import { LOCAL_SECRETS, paygovChecksum, vnpayQuery } from '../../events/generator/load';
 import { EXPECTED_AS_OF, generateWardStream, type StreamMessage } from '../../events/generator/ward-stream';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
+import { packMonths } from '../../functions/adapters/month-packer';
 import { Bill, describeTable, meter } from './billing';
 
 const TABLE = 'bench-cost';
@@ -83,7 +84,7 @@ export async function benchCost(): Promise<CostFigures> {
     // the report of the 15 months, its reads billed.
     clock = Date.parse(EXPECTED_AS_OF);
     bill.label = 'packing';
-    const packs = await store.packMonths();
+    const packs = await packMonths({ store, client, table: TABLE, now: () => clock });
     console.log(`  month packs built: ${packs.packed} (${packs.changed} left for a changed month)`);
     bill.label = 'report';
     const report = await supervisionReport({ store, wardNames: async () => ({}) }, () => Date.parse(EXPECTED_AS_OF))({

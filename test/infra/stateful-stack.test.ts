@@ -41,7 +41,7 @@ describe('MotcuaStateful', () => {
 
     it.each([
       ['byDueDate', 'g1pk', 'g1sk', { ProjectionType: 'INCLUDE', NonKeyAttributes: [...INDEXES_V2.due.projection.attributes] }],
-      ['byReceiptMonth', 'g2pk', 'g2sk', { ProjectionType: 'KEYS_ONLY' }],
+      ['byReceiptMonth', 'g2pk', 'g2k', { ProjectionType: 'KEYS_ONLY' }],
     ])('has the index %s on %s / %s with its projection', (indexName, partitionKey, sortKey, projection) => {
       // Assess
       const table = template.findResources('AWS::DynamoDB::Table').DossierTable;

@@ -35,7 +35,12 @@ import {
 jest.mock('../../functions/adapters/wiring', () => {
   const actual = jest.requireActual<typeof import('../../functions/adapters/wiring')>('../../functions/adapters/wiring');
   const support = jest.requireActual<typeof import('./fuzz-support')>('./fuzz-support');
-  return { ...actual, dossierStore: () => support.fuzzPorts.store, feedbackStore: () => support.fuzzPorts.feedback };
+  return {
+    ...actual,
+    dossierStore: () => support.fuzzPorts.store,
+    dossierWriter: () => support.fuzzPorts.store,
+    feedbackStore: () => support.fuzzPorts.feedback,
+  };
 });
 
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;

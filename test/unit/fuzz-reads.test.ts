@@ -50,6 +50,7 @@ jest.mock('../../functions/adapters/wiring', () => {
   return {
     ...actual,
     dossierStore: () => support.fuzzPorts.store,
+    dossierWriter: () => support.fuzzPorts.store,
     feedbackStore: () => support.fuzzPorts.feedback,
     feedbackReader: () => actual.feedbackReaderOf(support.fuzzPorts.feedback),
     alertLedger: () => support.fuzzPorts.ledger,

@@ -35,6 +35,7 @@ jest.mock('../../functions/adapters/wiring', () => {
   return {
     ...actual,
     dossierStore: () => support.fuzzPorts.store,
+    dossierWriter: () => support.fuzzPorts.store,
     feedbackStore: () => support.fuzzPorts.feedback,
     alertLedger: () => support.fuzzPorts.ledger,
     alertQueue: () => support.fuzzPorts.queue,
