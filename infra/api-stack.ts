@@ -79,6 +79,8 @@ interface HandlerSpec {
   readsRecipients?: true;
   /** The dashboard: signs leaders in with the user pool (COGNITO_*, DASHBOARD_URL). */
   dashboard?: true;
+  /** A single callback of a platform: not traced unless the caller samples it (HandlerFunction `tracing`). */
+  callback?: true;
 }
 
 /**
@@ -103,6 +105,7 @@ const HANDLERS: Record<string, HandlerSpec> = {
     timeout: HTTP_TIMEOUT,
     table: 'readWrite',
     secrets: true,
+    callback: true,
   },
   'vnpay-ipn': {
     description: 'GET /payments/vnpay/ipn: VNPay IPN (HMAC-SHA512)',
@@ -110,6 +113,7 @@ const HANDLERS: Record<string, HandlerSpec> = {
     timeout: HTTP_TIMEOUT,
     table: 'readWrite',
     secrets: true,
+    callback: true,
   },
   'postal-notification': {
     description: 'POST /notifications/postal: VNPost events (HMAC signed)',
@@ -117,6 +121,7 @@ const HANDLERS: Record<string, HandlerSpec> = {
     timeout: HTTP_TIMEOUT,
     table: 'readWrite',
     secrets: true,
+    callback: true,
   },
   'feedback-webhook': {
     description: 'POST /webhooks/feedback: citizens feedback and petitions from hotline 1022 and the DVCQG PAKN system (HMAC signed)',
@@ -125,6 +130,7 @@ const HANDLERS: Record<string, HandlerSpec> = {
     timeout: HTTP_TIMEOUT,
     table: 'readWrite',
     secrets: true,
+    callback: true,
   },
   'get-feedback': {
     description: 'GET /feedback/{MaPhanAnh}: one feedback item, the citizen words and data masked (IAM)',
@@ -355,6 +361,7 @@ export class MotcuaApiStack extends Stack {
         environment,
         invokedBy,
         alarmAction,
+        tracing: spec.callback ? 'passThrough' : 'active',
       });
       functions.set(name, handler);
 
@@ -427,21 +434,18 @@ export class MotcuaApiStack extends Stack {
       throttle: { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        // JSON, one object per request. `path` has no query string, so VNPay's signed parameters
-        // are not logged; `caller` is the IAM ARN on admin routes.
+        // JSON, one object per request, with what the handler's line does not say (the handler
+        // logs its ids and outcome; CloudWatch stamps the time). `path` has no query string, so
+        // VNPay's signed parameters are not logged; `caller` is the IAM ARN on admin routes.
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
-            requestTime: '$context.requestTime',
             ip: '$context.identity.sourceIp',
             caller: '$context.identity.userArn',
             routeKey: '$context.routeKey',
             path: '$context.path',
             status: '$context.status',
-            responseLength: '$context.responseLength',
             latencyMs: '$context.responseLatency',
-            integrationStatus: '$context.integrationStatus',
-            integrationLatencyMs: '$context.integrationLatency',
             integrationError: '$context.integrationErrorMessage',
             authorizerError: '$context.authorizer.error',
           }),

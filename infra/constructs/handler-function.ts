@@ -51,6 +51,12 @@ export interface HandlerFunctionProps {
   readonly invokedBy: readonly Invoker[];
   /** Where the Errors and Throttles alarms notify. */
   readonly alarmAction: cloudwatch.IAlarmAction;
+  /**
+   * Active: the function samples traces (Lambda's own rate: one a second, then 5 %). PassThrough:
+   * only a caller's sampled trace is followed; for the single callbacks, which nothing upstream
+   * traces, that is none (README, "Cost model"). Default active.
+   */
+  readonly tracing?: 'active' | 'passThrough';
 }
 
 /** A motcua Lambda: NodejsFunction from functions/handlers/<handler>.ts plus log group, role and alarms. */
@@ -94,8 +100,16 @@ export class HandlerFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      // WHY (default off): one trace follows a request through API Gateway, Lambda and the SDK calls.
-      tracing: lambda.Tracing.ACTIVE,
+      // WHY (default off): one trace follows a request through API Gateway, Lambda and the SDK calls,
+      // except for the single callbacks (see the prop): at a ward's rates Lambda's sampling traces
+      // nearly every one, and a trace costs more than the rest of a callback's handling.
+      tracing: props.tracing === 'passThrough' ? lambda.Tracing.PASS_THROUGH : lambda.Tracing.ACTIVE,
+      // WHY (default text, every platform line): JSON, and the platform's START, END and REPORT lines
+      // left out (their figures are the Duration, Errors and Throttles metrics): each request logs
+      // the handler's one line and its metrics, what an operator needs, once.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: 'motcua',
@@ -146,6 +160,15 @@ export class HandlerFunction extends Construct {
         'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
         'permission, so AWS requires Resource "*" for them (the only statement with it).',
     });
+    if (props.tracing === 'passThrough') {
+      Validations.of(this.fn).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason:
+          'A single callback (PayGov, VNPay, VNPost, feedback): its one log line (deliveryId, outcome) and ' +
+          'its metrics say what an operator needs; Lambda would trace nearly every call at these rates, ' +
+          'at more than the rest of the call costs. Traced when a caller samples it (PassThrough).',
+      });
+    }
     Validations.of(this.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: [...new Set(props.invokedBy)].map((invoker) => NO_DLQ_BECAUSE[invoker]).join(' '),

@@ -13,11 +13,12 @@ import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
 import { effectiveDueAt } from '../../functions/core/overdue';
 import { parseCompact } from '../../functions/core/time';
 import { feedbackWebhook } from '../../functions/handlers/feedback-webhook';
-import { paygovConfirm } from '../../functions/handlers/paygov-confirm';
+import { logger } from '../../functions/adapters/logger';
+import { paygovConfirm, handler as paygovHandler } from '../../functions/handlers/paygov-confirm';
 import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { postalNotification } from '../../functions/handlers/postal-notification';
 import { supervisionReport } from '../../functions/handlers/supervision-report';
-import { vnpayIpn } from '../../functions/handlers/vnpay-ipn';
+import { vnpayIpn, handler as vnpayHandler } from '../../functions/handlers/vnpay-ipn';
 import { LOCAL_SECRETS, paygovChecksum, vnpayQuery } from '../../events/generator/load';
 import { EXPECTED_AS_OF, generateWardStream, type StreamMessage } from '../../events/generator/ward-stream';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
@@ -35,6 +36,99 @@ export interface CostFigures {
   wruPerNotification: number;
   reportItemsPerDossier: number;
   reportBytesPerDossier: number;
+  costPerMillionCallbacks?: number;
+}
+
+/**
+ * Unit prices in ap-southeast-1 (README, "Cost model", where each comes from), and what a callback's
+ * Lambda time is taken to be (not measured: dynalite is not DynamoDB).
+ */
+const PRICE = {
+  apiPerMillion: 1.23,
+  lambdaPerMillion: 0.2,
+  lambdaGbSecond: 0.0000133334,
+  wru: 0.715 / 1e6,
+  rru: 0.1425 / 1e6,
+  logIngestPerGb: 0.7,
+  logStoragePerGbMonth: 0.03,
+};
+const CALLBACK_MEMORY_GB = 0.25;
+const CALLBACK_BILLED_S = 0.05;
+/** CloudWatch bills 26 bytes per log event on top of its message. */
+const LOG_EVENT_OVERHEAD = 26;
+/** The access log line of a callback (infra/api-stack.ts's format with a callback's values). */
+const ACCESS_LOG_BYTES = Buffer.byteLength(
+  JSON.stringify({
+    requestId: 'Xk2pQhW4SQ0EJzA=',
+    ip: '203.162.4.191',
+    caller: '-',
+    routeKey: 'POST /payments/paygov/confirm',
+    path: '/payments/paygov/confirm',
+    status: '200',
+    latencyMs: '48',
+    integrationError: '-',
+    authorizerError: '-',
+  }),
+);
+
+/** USD per million single callbacks, by item, from what one measured. */
+function callbackCost(m: { wru: number; rru: number; logBytes: number; logLines: number }) {
+  const logBytes = m.logBytes + m.logLines * LOG_EVENT_OVERHEAD + ACCESS_LOG_BYTES + LOG_EVENT_OVERHEAD;
+  const parts = {
+    'API Gateway': PRICE.apiPerMillion,
+    Lambda: PRICE.lambdaPerMillion + 1e6 * CALLBACK_MEMORY_GB * CALLBACK_BILLED_S * PRICE.lambdaGbSecond,
+    'DynamoDB writes': 1e6 * m.wru * PRICE.wru,
+    'DynamoDB reads': 1e6 * m.rru * PRICE.rru,
+    'CloudWatch Logs (ingested, and a month kept)': (1e6 * logBytes * (PRICE.logIngestPerGb + PRICE.logStoragePerGbMonth)) / 1024 ** 3,
+    'X-Ray (not traced)': 0,
+  };
+  return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * The bytes a callback leaves in its function's log: PayGov and VNPay callbacks of the stream
+ * through the exported handlers (the deployed middy chains), stdout counted. The store is
+ * the one the handlers build from the environment, on the bench's dynalite.
+ */
+async function callbackLogBytes(endpoint: string, messages: readonly StreamMessage[]): Promise<{ bytes: number; lines: number }> {
+  Object.assign(process.env, {
+    TABLE_NAME: TABLE,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'x',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'x',
+    AWS_REGION: process.env.AWS_REGION ?? 'ap-southeast-1',
+    POWERTOOLS_METRICS_NAMESPACE: 'Motcua',
+  });
+  const handlers = { paygov: paygovHandler, vnpay: vnpayHandler };
+  const sample = messages.filter((m) => m.source === 'paygov' || m.source === 'vnpay').slice(0, 400);
+  let bytes = 0;
+  let lines = 0;
+  const write = process.stdout.write.bind(process.stdout);
+  logger.setLogLevel('INFO');
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    lines += String(chunk)
+      .split('\n')
+      .filter((l) => l.trim()).length;
+    return true;
+  }) as typeof process.stdout.write;
+  const invoke = (h: unknown, e: HttpEvent) => (h as (e: HttpEvent, c: Context) => Promise<HttpResult>)(e, ctx(`log-${n}`));
+  try {
+    for (const m of sample) {
+      if (m.source === 'paygov')
+        await invoke(handlers.paygov, post(JSON.stringify({ ...m.body, MaXacThuc: paygovChecksum(m.body, LOCAL_SECRETS.paygov) })));
+      if (m.source === 'vnpay')
+        await invoke(handlers.vnpay, {
+          rawQueryString: vnpayQuery(m.params, LOCAL_SECRETS.vnpay),
+          headers: {},
+          requestContext: { requestId: `log-${++n}` },
+        } as unknown as HttpEvent);
+    }
+  } finally {
+    process.stdout.write = write;
+    logger.setLogLevel('SILENT');
+  }
+  return { bytes: bytes / sample.length, lines: lines / sample.length };
 }
 
 let n = 0;
@@ -119,6 +213,19 @@ export async function benchCost(): Promise<CostFigures> {
     console.log(`billed WRU per notification: ${fmt(figures.wruPerNotification)}`);
     console.log(`report items read per dossier: ${fmt(figures.reportItemsPerDossier)}`);
     console.log(`report bytes read per dossier: ${fmt(figures.reportBytesPerDossier, 0)}`);
+
+    // What a single callback costs, all in: its DynamoDB units as billed above, and its log bytes
+    // measured through the handlers as deployed (their middy chains: the handler's line, the metrics).
+    const rru = ['paygov', 'vnpay', 'postal'].reduce((sum, l) => sum + (bill.reads.get(l)?.units ?? 0), 0);
+    const logs = await callbackLogBytes(dynamo.endpoint, messages);
+    const usd = callbackCost({ wru: figures.wruPerNotification, rru: rru / notifications, logBytes: logs.bytes, logLines: logs.lines });
+    console.log(
+      `  per callback: ${fmt(logs.bytes, 0)} log bytes in ${fmt(logs.lines, 1)} lines from the function, ${ACCESS_LOG_BYTES} from API Gateway; ` +
+        `${fmt(rru / notifications, 3)} RRU; not traced (PassThrough)`,
+    );
+    for (const [item, cost] of Object.entries(usd.parts)) console.log(`  ${item}: ${fmt(cost, 3)} USD per million`);
+    console.log(`cost per million single callbacks USD: ${fmt(usd.total)}`);
+    figures.costPerMillionCallbacks = usd.total;
     client.destroy();
     return figures;
   } finally {

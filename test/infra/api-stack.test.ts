@@ -97,24 +97,31 @@ describe('MotcuaApi', () => {
       for (const handler of HANDLERS) expect(fn(handler)?.Type).toBe('AWS::Lambda::Function');
     });
 
-    it.each(HANDLERS)('%s runs nodejs22.x on arm64, 256-512 MB (the dashboard 1024), traced, with a one-month log group', (handler) => {
-      // Act
-      const { Properties } = fn(handler);
+    /** The single callbacks: traced only when a caller samples them (README, "Cost model"). */
+    const CALLBACKS = ['paygov-confirm', 'vnpay-ipn', 'postal-notification', 'feedback-webhook'];
 
-      // Assess
-      expect(Properties.Runtime).toBe('nodejs22.x');
-      expect(Properties.Architectures).toEqual(['arm64']);
-      expect(Properties.MemorySize).toBeGreaterThanOrEqual(256);
-      expect(Properties.MemorySize).toBeLessThanOrEqual(MEMORY[handler] ?? 512);
-      expect(Properties.TracingConfig).toEqual({ Mode: 'Active' });
-      expect(resources[Properties.LoggingConfig.LogGroup.Ref].Properties.RetentionInDays).toBe(30);
-      expect(Properties.Environment.Variables).toMatchObject({
-        TABLE_NAME: expect.anything(),
-        POWERTOOLS_SERVICE_NAME: 'motcua',
-        POWERTOOLS_METRICS_NAMESPACE: 'Motcua',
-        NODE_OPTIONS: '--enable-source-maps',
-      });
-    });
+    it.each(HANDLERS)(
+      '%s runs nodejs22.x on arm64, 256-512 MB (the dashboard 1024), traced (callbacks on a sampled caller only), JSON logs without the platform lines, a one-month log group',
+      (handler) => {
+        // Act
+        const { Properties } = fn(handler);
+
+        // Assess
+        expect(Properties.Runtime).toBe('nodejs22.x');
+        expect(Properties.Architectures).toEqual(['arm64']);
+        expect(Properties.MemorySize).toBeGreaterThanOrEqual(256);
+        expect(Properties.MemorySize).toBeLessThanOrEqual(MEMORY[handler] ?? 512);
+        expect(Properties.TracingConfig).toEqual({ Mode: CALLBACKS.includes(handler) ? 'PassThrough' : 'Active' });
+        expect(Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' });
+        expect(resources[Properties.LoggingConfig.LogGroup.Ref].Properties.RetentionInDays).toBe(30);
+        expect(Properties.Environment.Variables).toMatchObject({
+          TABLE_NAME: expect.anything(),
+          POWERTOOLS_SERVICE_NAME: 'motcua',
+          POWERTOOLS_METRICS_NAMESPACE: 'Motcua',
+          NODE_OPTIONS: '--enable-source-maps',
+        });
+      },
+    );
 
     it.each(HANDLERS)('%s gets the variables and grants it needs, and no others', (handler) => {
       // Act
