@@ -177,7 +177,7 @@ describe('local stack data', () => {
       // Assess
       expect(killed.signal).toBe('SIGKILL');
       expect(table.Table?.TableStatus).toBe('ACTIVE');
-      expect(table.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byDue', 'byReceived']);
+      expect(table.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byDueDate', 'byReceiptMonth']);
       expect(item.Item?.note).toEqual({ S: 'Hồ sơ thử nghiệm' });
       expect(stopped).toEqual({ code: 0, signal: null });
     },
@@ -525,8 +525,8 @@ describe('emulators for adapter tests', () => {
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
     expect(out.Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual([
-      ['byDue', 'ALL'],
-      ['byReceived', 'ALL'],
+      ['byDueDate', 'INCLUDE'],
+      ['byReceiptMonth', 'KEYS_ONLY'],
     ]);
   });
 
