@@ -3,6 +3,7 @@
  * defaults of CONTRACT section 2. Paths are resolved against the working directory (`npm start`
  * runs at the repository root).
  */
+import os from 'node:os';
 import path from 'node:path';
 
 import type { SecretName } from '../../functions/adapters/config';
@@ -32,6 +33,12 @@ export interface LocalSettings {
   sessionSecret: string | null;
   /** Seconds the dashboard keeps a ward-month's figures in memory (DASHBOARD_CACHE_S, default 300). */
   dashboardCacheS: number;
+  /**
+   * Threads the HTTP functions run in (HANDLER_THREADS), as Lambda runs concurrent invocations in
+   * environments of their own; 0 runs them in the main thread. Default: one core less than the
+   * machine has (dynalite, in its own process, takes about a core under load), 1 to 4.
+   */
+  handlerThreads: number;
   /** Close the stack when stdin ends (`LIFELINE=stdin`): a test runner that dies takes it along. */
   stdinLifeline: boolean;
 }
@@ -78,6 +85,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, argv: string[
   if (dashboardUrl !== null && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(dashboardUrl)) {
     problems.push(`DASHBOARD_URL must be an http(s) base URL, got "${dashboardUrl}"`);
   }
+  const rawThreads = env.HANDLER_THREADS ?? '';
+  const handlerThreads = rawThreads === '' ? Math.max(1, Math.min(4, os.availableParallelism() - 1)) : Number(rawThreads);
+  if (!Number.isInteger(handlerThreads) || handlerThreads < 0 || handlerThreads > 64) {
+    problems.push(`HANDLER_THREADS must be a whole number from 0 to 64, got "${rawThreads}"`);
+  }
   const rawDigest = (env.DIGEST ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(rawDigest)) problems.push(`DIGEST must be on or off, got "${env.DIGEST}"`);
 
@@ -101,6 +113,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, argv: string[
     dashboardUrl,
     sessionSecret: env.SESSION_SECRET || null,
     dashboardCacheS,
+    handlerThreads,
   };
   if (problems.length > 0) throw new Error(`invalid settings:\n  ${problems.join('\n  ')}`);
   return settings;

@@ -3,6 +3,7 @@
  * API, the queue consumer and the schedules, started in that order and stopped in reverse.
  * `main.ts` runs it as `npm start`.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type http from 'node:http';
@@ -13,7 +14,8 @@ import { BACKGROUND, ROUTES } from '../routes';
 import { startConsumer } from './consumers';
 import { listen, startDynamo, startSes, startSqs } from './emulators';
 import { createHttpApi } from './http-api';
-import { type LambdaHandler, loadHandlerOrFailure } from './lambda';
+import { type LambdaHandler, loadHandlerOrFailure, TIMEOUT_MS } from './lambda';
+import { LambdaPool } from './lambda-pool';
 import { errorFields, type Log } from './log';
 import { startScheduler } from './scheduler';
 import { HOST, type LocalSettings, REGION, TABLE_NAME } from './settings';
@@ -114,7 +116,15 @@ export async function startLocalStack(settings: LocalSettings, log: Log): Promis
     });
     stops.push({ name: 'scheduler', stop: scheduler.stop });
 
-    const server = createHttpApi({ routes: ROUTES, handlers, adminToken: settings.adminToken, log });
+    // The HTTP functions in execution environments of their own (lambda-pool.ts), the queue and
+    // schedule ones above in this thread.
+    let httpHandlers: ReadonlyMap<string, LambdaHandler> = handlers;
+    if (settings.handlerThreads > 0) {
+      const pool = new LambdaPool(settings.handlerThreads, log);
+      stops.push({ name: 'handler threads', stop: () => pool.close() });
+      httpHandlers = new Map(ROUTES.map((r) => [r.handler, pool.handler(r.handler, TIMEOUT_MS.http)]));
+    }
+    const server = createHttpApi({ routes: ROUTES, handlers: httpHandlers, adminToken: settings.adminToken, log });
     const apiPort = await listen(server, settings.port);
     stops.push({ name: 'http', stop: () => closeHttp(server) });
     // The dashboard's public base URL names the API's port, known only now (PORT=0 in tests); the
@@ -175,8 +185,8 @@ function setHandlerEnvironment(
   env.ADMIN_TOKEN = s.adminToken;
   if (s.dashboardUrl) env.DASHBOARD_URL = s.dashboardUrl;
   env.DASHBOARD_CACHE_S = String(s.dashboardCacheS);
-  if (s.sessionSecret) env.SESSION_SECRET = s.sessionSecret;
-  else delete env.SESSION_SECRET;
+  // One key for every execution environment (lambda-pool.ts), a new one per start when unset.
+  env.SESSION_SECRET = s.sessionSecret ?? randomBytes(32).toString('base64url');
 }
 
 /** Stops accepting connections, lets requests in flight finish (bounded), then closes. */
