@@ -40,6 +40,9 @@ import { queueUrlFromArn, releaseNow, SqsAlertQueue } from './sqs-alert-queue';
  */
 const DYNAMO_CLIENT_CONFIG = {
   maxAttempts: 3,
+  // The middleware stack resolved once per command type, not at every request: a tenth of the
+  // SDK's CPU per write (no middleware is added to these clients after their first request).
+  cacheMiddleware: true,
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
 } as const;
 
@@ -70,7 +73,7 @@ function indexGeneration(): IndexGeneration {
 /** The dossier store of this process (DynamoDB; the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB locally). */
 export function dossierStore(): DynamoDossierStore {
   store ??= new DynamoDossierStore({
-    client: new DynamoDBClient(DYNAMO_CLIENT_CONFIG),
+    client: dynamoClient(),
     tableName: env('TABLE_NAME'),
     dueAt: (record) => effectiveDueAt(record),
     indexes: indexGeneration(),
