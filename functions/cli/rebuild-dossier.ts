@@ -52,6 +52,7 @@ import { dossierKey, type ProgressStep } from '../core/types';
 import { DynamoDossierStore } from '../adapters/dynamodb-store';
 import { DynamoRawLog, mentionsDossier, rawEvents, type RawEvent, type RawLogReader } from '../adapters/raw-log';
 import { HOST, TABLE_NAME } from '../../infra/local/settings';
+import { main as backfillMain } from './backfill-month-index';
 import { cliDynamoClient, runCli, runCommand, scanArgs, tableEndpoint, type ParsedCommand } from './run-cli';
 
 /** Days read before the date inside MaHoSo (see the module comment). */
@@ -465,6 +466,7 @@ export const USAGE = `Rebuild one dossier's state from the raw log.
 
 Usage:
   npm run rebuild -- <MaHoSo> [--table NAME] [--endpoint URL] [--since YYYY-MM-DD] [--dry-run] [--force]
+  npm run rebuild -- --month-index [--from YYYY-MM] [--to YYYY-MM] [--table NAME] [--endpoint URL]
 
 Options:
   --table NAME        the DynamoDB table (AWS: the stack's output); default: the local stack's
@@ -473,6 +475,9 @@ Options:
   --since YYYY-MM-DD  first day of the raw log read (default: the date in MaHoSo minus ${LOOKBACK_DAYS} days)
   --dry-run           print the differences, write nothing
   --force             rewrite even when that drops what no raw message backs
+  --month-index       instead of one dossier: step 2 of an index migration (README, "Changing the
+                      indexes"), the key of the receipt-month index for every item of the months
+                      [--from, --to] (default: the last 36 months); npm run backfill-month-index
   -h, --help          this help
 `;
 
@@ -519,6 +524,15 @@ export async function main(
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   now: () => number = Date.now,
 ): Promise<number> {
+  // The index backfill of a migration goes through the rebuild command as well (its own module).
+  if (argv.includes('--month-index')) {
+    return backfillMain(
+      argv.filter((a) => a !== '--month-index'),
+      env,
+      out,
+      err,
+    );
+  }
   return runCommand(
     parseArgs(argv, env),
     USAGE,
