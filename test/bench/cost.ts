@@ -6,6 +6,8 @@
  * conditions included); then the supervision report of the 15 months, its reads billed too.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { DynamoFeedbackStore } from '../../functions/adapters/dynamodb-feedback-store';
 import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
@@ -13,12 +15,11 @@ import type { HttpEvent, HttpResult } from '../../functions/adapters/http';
 import { effectiveDueAt } from '../../functions/core/overdue';
 import { parseCompact } from '../../functions/core/time';
 import { feedbackWebhook } from '../../functions/handlers/feedback-webhook';
-import { logger } from '../../functions/adapters/logger';
-import { paygovConfirm, handler as paygovHandler } from '../../functions/handlers/paygov-confirm';
+import { paygovConfirm } from '../../functions/handlers/paygov-confirm';
 import { portalWebhook } from '../../functions/handlers/portal-webhook';
 import { postalNotification } from '../../functions/handlers/postal-notification';
 import { supervisionReport } from '../../functions/handlers/supervision-report';
-import { vnpayIpn, handler as vnpayHandler } from '../../functions/handlers/vnpay-ipn';
+import { vnpayIpn } from '../../functions/handlers/vnpay-ipn';
 import { LOCAL_SECRETS, paygovChecksum, vnpayQuery } from '../../events/generator/load';
 import { EXPECTED_AS_OF, generateWardStream, type StreamMessage } from '../../events/generator/ward-stream';
 import { ensureTable, startDynamo } from '../../infra/local/emulators';
@@ -87,48 +88,40 @@ function callbackCost(m: { wru: number; rru: number; logBytes: number; logLines:
 
 /**
  * The bytes a callback leaves in its function's log: PayGov and VNPay callbacks of the stream
- * through the exported handlers (the deployed middy chains), stdout counted. The store is
- * the one the handlers build from the environment, on the bench's dynalite.
+ * through the exported handlers (the deployed middy chains) in a child process, whose stdout is
+ * what Lambda would keep (less the platform lines, which the functions' log level leaves out).
  */
-async function callbackLogBytes(endpoint: string, messages: readonly StreamMessage[]): Promise<{ bytes: number; lines: number }> {
-  Object.assign(process.env, {
-    TABLE_NAME: TABLE,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'x',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'x',
-    AWS_REGION: process.env.AWS_REGION ?? 'ap-southeast-1',
-    POWERTOOLS_METRICS_NAMESPACE: 'Motcua',
+function callbackLogBytes(endpoint: string): Promise<{ bytes: number; lines: number }> {
+  const count = 300;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'callback-logs.ts'), String(count)], {
+      env: {
+        ...process.env,
+        TABLE_NAME: TABLE,
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_REGION: 'ap-southeast-1',
+        LOG_LEVEL: 'INFO',
+        POWERTOOLS_SERVICE_NAME: 'motcua',
+        POWERTOOLS_METRICS_NAMESPACE: 'Motcua',
+        // As on Lambda: the metrics (EMF lines) are written there only.
+        AWS_LAMBDA_FUNCTION_NAME: 'paygov-confirm',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let bytes = 0;
+    let lines = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      for (const b of chunk) if (b === 10) lines++;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve({ bytes: bytes / count, lines: lines / count }) : reject(new Error(`callback-logs exited ${code}`)),
+    );
   });
-  const handlers = { paygov: paygovHandler, vnpay: vnpayHandler };
-  const sample = messages.filter((m) => m.source === 'paygov' || m.source === 'vnpay').slice(0, 400);
-  let bytes = 0;
-  let lines = 0;
-  const write = process.stdout.write.bind(process.stdout);
-  logger.setLogLevel('INFO');
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-    lines += String(chunk)
-      .split('\n')
-      .filter((l) => l.trim()).length;
-    return true;
-  }) as typeof process.stdout.write;
-  const invoke = (h: unknown, e: HttpEvent) => (h as (e: HttpEvent, c: Context) => Promise<HttpResult>)(e, ctx(`log-${n}`));
-  try {
-    for (const m of sample) {
-      if (m.source === 'paygov')
-        await invoke(handlers.paygov, post(JSON.stringify({ ...m.body, MaXacThuc: paygovChecksum(m.body, LOCAL_SECRETS.paygov) })));
-      if (m.source === 'vnpay')
-        await invoke(handlers.vnpay, {
-          rawQueryString: vnpayQuery(m.params, LOCAL_SECRETS.vnpay),
-          headers: {},
-          requestContext: { requestId: `log-${++n}` },
-        } as unknown as HttpEvent);
-    }
-  } finally {
-    process.stdout.write = write;
-    logger.setLogLevel('SILENT');
-  }
-  return { bytes: bytes / sample.length, lines: lines / sample.length };
 }
 
 let n = 0;
@@ -187,6 +180,16 @@ export async function benchCost(): Promise<CostFigures> {
     } as unknown as HttpEvent);
     if (report.statusCode !== 200) throw new Error(`report: ${report.statusCode} ${report.body}`);
     const reads = { ...(bill.reads.get('report') ?? { units: 0, items: 0, bytes: 0, requests: 0 }) };
+    // The same report through the full records (a month still open is read so): its reads, and
+    // the proof that the packs change nothing in it.
+    bill.label = 'report-full';
+    const fullStore = new DynamoDossierStore({ client, tableName: TABLE, dueAt: (r) => effectiveDueAt(r), readPacks: false });
+    const full = await supervisionReport({ store: fullStore, wardNames: async () => ({}) }, () => Date.parse(EXPECTED_AS_OF))({
+      queryStringParameters: { from: '2023-01-01', to: '2024-03-31', asOf: EXPECTED_AS_OF },
+      headers: {},
+    } as unknown as HttpEvent);
+    if (full.body !== report.body) throw new Error('the report through the month packs differs from the one through the full records');
+    const fullReads = { ...(bill.reads.get('report-full') ?? { units: 0, items: 0, bytes: 0, requests: 0 }) };
     bill.label = 'other';
     const dossiers = await countDossiers(store);
 
@@ -211,13 +214,17 @@ export async function benchCost(): Promise<CostFigures> {
     }
     console.log(`billed WRU per portal record: ${fmt(figures.wruPerRecord)}`);
     console.log(`billed WRU per notification: ${fmt(figures.wruPerNotification)}`);
-    console.log(`report items read per dossier: ${fmt(figures.reportItemsPerDossier)}`);
+    console.log(`report items read per dossier: ${fmt(figures.reportItemsPerDossier, 4)}`);
     console.log(`report bytes read per dossier: ${fmt(figures.reportBytesPerDossier, 0)}`);
+    console.log(
+      `  through ${reads.items} month packs (${reads.requests} requests); the full records instead: ` +
+        `${fmt(fullReads.items / dossiers)} items and ${fmt(fullReads.bytes / dossiers, 0)} bytes per dossier, the same report`,
+    );
 
     // What a single callback costs, all in: its DynamoDB units as billed above, and its log bytes
     // measured through the handlers as deployed (their middy chains: the handler's line, the metrics).
     const rru = ['paygov', 'vnpay', 'postal'].reduce((sum, l) => sum + (bill.reads.get(l)?.units ?? 0), 0);
-    const logs = await callbackLogBytes(dynamo.endpoint, messages);
+    const logs = await callbackLogBytes(dynamo.endpoint);
     const usd = callbackCost({ wru: figures.wruPerNotification, rru: rru / notifications, logBytes: logs.bytes, logLines: logs.lines });
     console.log(
       `  per callback: ${fmt(logs.bytes, 0)} log bytes in ${fmt(logs.lines, 1)} lines from the function, ${ACCESS_LOG_BYTES} from API Gateway; ` +
