@@ -55,6 +55,8 @@ export interface DeliveryDeps {
   /** Epoch ms. */
   now: () => number;
   breaker: Breaker;
+  /** The dashboard's public base URL (DASHBOARD_URL): the emails link to it when set. */
+  dashboardUrl?: string | null;
 }
 
 /** What a delivery did. */
@@ -111,7 +113,7 @@ export async function deliverRun(runId: string, force: boolean, deps: DeliveryDe
       if (settled) unconfirmed.push(group.slot);
       continue;
     }
-    const email = groupEmail(group);
+    const email = groupEmail(group, { dashboardUrl: deps.dashboardUrl });
     let messageId: string;
     try {
       ({ messageId } = await mailer.send({ to: group.recipient, ...email }));

@@ -105,7 +105,7 @@ function overdueStatus(days: number): string {
 }
 
 const APOLOGY_REMINDER =
-  `Cần gửi người nộp hồ sơ "${APOLOGY_LETTER}": do lãnh đạo ký, nêu rõ lý do chậm trả và ngày hẹn trả kết quả mới ` +
+  `cần gửi người nộp hồ sơ "${APOLOGY_LETTER}": do lãnh đạo ký, nêu rõ lý do chậm trả và ngày hẹn trả kết quả mới ` +
   '(gửi trực tiếp, hoặc qua thư điện tử / tin nhắn với hồ sơ trực tuyến).';
 
 /** The subject of an alert email: `[Một cửa] <n> hồ sơ quá hạn` / `… sắp đến hạn`. */
@@ -113,58 +113,97 @@ export function alertSubject(level: AlertLevel, count: number): string {
   return `${SUBJECT_PREFIX} ${count} hồ sơ ${level === 'overdue' ? 'quá hạn' : 'sắp đến hạn'}`;
 }
 
-/** The email of one (level, recipient) of a scan run, listing its dossiers (longest overdue first). */
-export function alertEmail(level: AlertLevel, lines: readonly AlertLine[]): EmailContent {
+/** Where an email links to: the dashboard's public base URL (DASHBOARD_URL), when one is set. */
+export interface EmailLinks {
+  dashboardUrl?: string | null;
+}
+
+/** The dashboard's address for an email, or null when there is none or it is not an http(s) URL. */
+function dashboardAddress(links: EmailLinks): string | null {
+  const base = links.dashboardUrl?.trim().replace(/\/+$/, '');
+  return base && /^https?:\/\/[^\s"<>]+$/.test(base) ? `${base}/dashboard` : null;
+}
+
+/** The link to the dashboard, as a text line and an HTML paragraph (none without an address). */
+function dashboardLink(links: EmailLinks): { text: string[]; html: string[] } {
+  const url = dashboardAddress(links);
+  if (!url) return { text: [], html: [] };
+  return {
+    text: [`Xem chi tiết trên trang điều hành: ${url}`],
+    html: [`<p><a href="${escapeHtml(url)}">Xem chi tiết trên trang điều hành</a></p>`],
+  };
+}
+
+const CELL = 'border:1px solid #ccc';
+
+/** A compact HTML table: a header row, then the rows, every cell escaped. */
+function htmlTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [
+    '<table cellpadding="4" style="border-collapse:collapse">',
+    `<tr>${head.map((h) => `<th scope="col" style="${CELL};text-align:left">${escapeHtml(h)}</th>`).join('')}</tr>`,
+    ...rows.map((cells) => `<tr>${cells.map((c) => `<td style="${CELL}">${escapeHtml(c)}</td>`).join('')}</tr>`),
+    '</table>',
+  ].join('\n');
+}
+
+/** The dossiers of an alert or the digest as one table: the same columns in the text part and the HTML. */
+function dossierTable(items: readonly ShownLine[], overdue: boolean): { text: string[]; html: string } {
+  const head = ['STT', 'Mã hồ sơ', 'Thủ tục', 'Lĩnh vực', 'Hạn trả kết quả', overdue ? 'Quá hạn' : 'Tình trạng', 'Đơn vị xử lý'];
+  const rows = items.map((d, i) => [
+    String(i + 1),
+    d.code,
+    d.procedure,
+    d.field,
+    d.due,
+    overdue ? `${Math.max(1, d.days)} ngày làm việc` : 'sắp đến hạn',
+    d.unit,
+  ]);
+  return {
+    text: [
+      head.join(' | '),
+      ...items.map(
+        (d, i) =>
+          `${i + 1}. ${d.code} | ${d.procedure} | ${d.field} | hạn trả ${d.due} | ${overdue ? overdueStatus(d.days) : 'sắp đến hạn'} | ${d.unit}`,
+      ),
+    ],
+    html: htmlTable(head, rows),
+  };
+}
+
+/**
+ * The email of one (level, recipient) of a scan run: its dossiers in one table (longest overdue
+ * first), the apology letter owed for the overdue ones said once above it, and the dashboard's link.
+ */
+export function alertEmail(level: AlertLevel, lines: readonly AlertLine[], links: EmailLinks = {}): EmailContent {
   const items = [...lines].sort(byDueDate).map(shown);
   const overdue = level === 'overdue';
   const intro = overdue
     ? `Hệ thống Một cửa ghi nhận ${items.length} hồ sơ đã quá hạn trả kết quả mà chưa giải quyết xong.`
     : `Hệ thống Một cửa ghi nhận ${items.length} hồ sơ sắp đến hạn trả kết quả (đến hạn trước 17:00 ngày làm việc tiếp theo).`;
-  const ask = overdue
-    ? `Đề nghị đôn đốc giải quyết ngay. Với mỗi hồ sơ, cơ quan cần gửi người nộp hồ sơ "${APOLOGY_LETTER}".`
-    : 'Đề nghị đôn đốc giải quyết để trả kết quả đúng hạn.';
+  const ask = overdue ? 'Đề nghị đôn đốc giải quyết ngay.' : 'Đề nghị đôn đốc giải quyết để trả kết quả đúng hạn.';
+  const todo = overdue ? [`Với mỗi hồ sơ dưới đây, ${APOLOGY_REMINDER}`] : [];
+  const table = dossierTable(items, overdue);
+  const link = dashboardLink(links);
 
   const text = [
     'Kính gửi lãnh đạo và các bộ phận liên quan,',
     '',
     intro,
     ask,
+    ...todo,
+    ...link.text,
     '',
-    ...items.flatMap((d, i) => [
-      `${i + 1}. Mã hồ sơ: ${d.code}`,
-      `   Thủ tục: ${d.procedure}`,
-      `   Lĩnh vực: ${d.field}`,
-      `   Hạn trả kết quả: ${d.due}`,
-      `   Tình trạng: ${overdue ? overdueStatus(d.days) : 'sắp đến hạn'}`,
-      `   Đơn vị xử lý: ${d.unit}`,
-      ...(overdue ? [`   Việc cần làm: ${APOLOGY_REMINDER}`] : []),
-      '',
-    ]),
+    ...table.text,
+    '',
     FOOTER,
     '',
   ].join('\n');
-
-  const rows = items
-    .map((d, i) => {
-      const cells = [
-        `<p style="margin:0 0 4px"><strong>${i + 1}. Mã hồ sơ: ${escapeHtml(d.code)}</strong></p>`,
-        '<ul style="margin:0 0 12px;padding-left:20px">',
-        `<li>Thủ tục: ${escapeHtml(d.procedure)}</li>`,
-        `<li>Lĩnh vực: ${escapeHtml(d.field)}</li>`,
-        `<li>Hạn trả kết quả: ${escapeHtml(d.due)}</li>`,
-        `<li>Tình trạng: ${overdue ? `<strong style="color:#b00020">${escapeHtml(overdueStatus(d.days))}</strong>` : 'sắp đến hạn'}</li>`,
-        `<li>Đơn vị xử lý: ${escapeHtml(d.unit)}</li>`,
-        ...(overdue ? [`<li>Việc cần làm: ${escapeHtml(APOLOGY_REMINDER)}</li>`] : []),
-        '</ul>',
-      ];
-      return cells.join('\n');
-    })
-    .join('\n');
-
   const html = page(alertSubject(level, items.length), [
     '<p>Kính gửi lãnh đạo và các bộ phận liên quan,</p>',
     `<p>${escapeHtml(intro)}<br>${escapeHtml(ask)}</p>`,
-    rows,
+    ...todo.map((t) => `<p><strong>${escapeHtml(t)}</strong></p>`),
+    ...link.html,
+    table.html,
   ]);
   return { subject: alertSubject(level, items.length), text, html };
 }
@@ -186,6 +225,7 @@ export function digestEmail(
   nowIso: string,
   lines: readonly AlertLine[],
   sections: { feedback?: readonly FeedbackLine[]; atRisk?: readonly RiskLine[] } = {},
+  links: EmailLinks = {},
 ): EmailContent {
   const { feedback = [], atRisk } = sections;
   const subject = `${SUBJECT_PREFIX} Báo cáo hồ sơ quá hạn ngày ${formatVnDate(nowIso)}`;
@@ -199,11 +239,14 @@ export function digestEmail(
       ? `Đến ${asOf}, không có hồ sơ nào quá hạn trả kết quả.`
       : `Đến ${asOf}, có ${items.length} hồ sơ đang giải quyết đã quá hạn trả kết quả.`;
   const risky = atRisk ? riskSection(atRisk) : null;
+  const list = dossierTable(items, true);
+  const link = dashboardLink(links);
 
   const text = [
     'Kính gửi lãnh đạo UBND phường,',
     '',
     summary,
+    ...link.text,
     ...(items.length === 0
       ? []
       : [
@@ -215,11 +258,8 @@ export function digestEmail(
           ...byUnit.map(([name, n]) => `- ${name}: ${n} hồ sơ`),
           '',
           'Danh sách hồ sơ quá hạn:',
-          ...items.map(
-            (d, i) => `${i + 1}. ${d.code} | ${d.procedure} | ${d.field} | hạn trả ${d.due} | ${overdueStatus(d.days)} | ${d.unit}`,
-          ),
-          '',
-          `Với mỗi hồ sơ quá hạn, cơ quan cần gửi người nộp hồ sơ "${APOLOGY_LETTER}" (lãnh đạo ký, nêu rõ lý do và ngày hẹn trả mới).`,
+          `Với mỗi hồ sơ quá hạn, ${APOLOGY_REMINDER}`,
+          ...list.text,
         ]),
     ...(risky ? ['', `${AT_RISK_TITLE}:`, ...risky.text] : []),
     '',
@@ -230,32 +270,21 @@ export function digestEmail(
   ].join('\n');
 
   const countTable = (title: string, rows: [string, number][]) =>
-    [
-      `<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>`,
-      '<table cellpadding="4" style="border-collapse:collapse">',
-      ...rows.map(
-        ([name, n]) =>
-          `<tr><td style="border:1px solid #ccc">${escapeHtml(name)}</td><td style="border:1px solid #ccc;text-align:right">${n}</td></tr>`,
-      ),
-      '</table>',
-    ].join('\n');
-  const head = ['STT', 'Mã hồ sơ', 'Thủ tục', 'Lĩnh vực', 'Hạn trả kết quả', 'Quá hạn', 'Đơn vị xử lý'];
-  const list = [
+    `<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>\n${htmlTable(
+      [title.replace('Theo ', '').replace(/^./, (c) => c.toUpperCase()), 'Số hồ sơ'],
+      rows.map(([name, n]) => [name, String(n)]),
+    )}`;
+  const listHtml = [
     '<h3 style="margin:16px 0 4px">Danh sách hồ sơ quá hạn</h3>',
-    '<table cellpadding="4" style="border-collapse:collapse">',
-    `<tr>${head.map((h) => `<th style="border:1px solid #ccc;text-align:left">${escapeHtml(h)}</th>`).join('')}</tr>`,
-    ...items.map((d, i) => {
-      const cells = [String(i + 1), d.code, d.procedure, d.field, d.due, `${Math.max(1, d.days)} ngày làm việc`, d.unit];
-      return `<tr>${cells.map((c) => `<td style="border:1px solid #ccc">${escapeHtml(c)}</td>`).join('')}</tr>`;
-    }),
-    '</table>',
-    `<p>Với mỗi hồ sơ quá hạn, cơ quan cần gửi người nộp hồ sơ &quot;${escapeHtml(APOLOGY_LETTER)}&quot; (lãnh đạo ký, nêu rõ lý do và ngày hẹn trả mới).</p>`,
+    `<p><strong>${escapeHtml(`Với mỗi hồ sơ quá hạn, ${APOLOGY_REMINDER}`)}</strong></p>`,
+    list.html,
   ].join('\n');
 
   const html = page(subject, [
     '<p>Kính gửi lãnh đạo UBND phường,</p>',
     `<p>${escapeHtml(summary)}</p>`,
-    ...(items.length === 0 ? [] : [countTable('Theo lĩnh vực', byField), countTable('Theo đơn vị xử lý', byUnit), list]),
+    ...link.html,
+    ...(items.length === 0 ? [] : [countTable('Theo lĩnh vực', byField), countTable('Theo đơn vị xử lý', byUnit), listHtml]),
     ...(risky ? [risky.html] : []),
     fb.html,
   ]);
@@ -291,13 +320,10 @@ function riskSection(lines: readonly RiskLine[]): { text: string[]; html: string
     ...(items.length === 0
       ? []
       : [
-          '<table cellpadding="4" style="border-collapse:collapse">',
-          `<tr>${head.map((h) => `<th style="border:1px solid #ccc;text-align:left">${escapeHtml(h)}</th>`).join('')}</tr>`,
-          ...items.map((d, i) => {
-            const cells = [String(i + 1), d.code, d.procedure, d.field, d.due, d.spent, d.left, d.p90, d.unit];
-            return `<tr>${cells.map((c) => `<td style="border:1px solid #ccc">${escapeHtml(c)}</td>`).join('')}</tr>`;
-          }),
-          '</table>',
+          htmlTable(
+            head,
+            items.map((d, i) => [String(i + 1), d.code, d.procedure, d.field, d.due, d.spent, d.left, d.p90, d.unit]),
+          ),
         ]),
   ].join('\n');
   return { text, html };
@@ -342,53 +368,44 @@ export function feedbackAlertSubject(count: number): string {
   return `${SUBJECT_PREFIX} ${count} phản ánh, kiến nghị quá hạn`;
 }
 
-/** The text lines of one feedback item (numbered `n`). */
-function feedbackText(d: ShownFeedback, n: number): string[] {
-  return [
-    `${n}. Mã phản ánh: ${d.id}`,
-    `   Nguồn tiếp nhận: ${d.source}`,
-    `   Đơn vị xử lý: ${d.ward}`,
-    `   Ngày tiếp nhận: ${d.received}`,
-    `   Hạn xử lý: ${d.due}`,
-    `   Tình trạng: ${overdueStatus(d.days)}`,
-    ...(d.dossier ? [`   Hồ sơ liên quan: ${d.dossier}`] : []),
-  ];
-}
-
-/** The HTML of one feedback item (numbered `n`). */
-function feedbackHtml(d: ShownFeedback, n: number): string {
-  return [
-    `<p style="margin:0 0 4px"><strong>${n}. Mã phản ánh: ${escapeHtml(d.id)}</strong></p>`,
-    '<ul style="margin:0 0 12px;padding-left:20px">',
-    `<li>Nguồn tiếp nhận: ${escapeHtml(d.source)}</li>`,
-    `<li>Đơn vị xử lý: ${escapeHtml(d.ward)}</li>`,
-    `<li>Ngày tiếp nhận: ${escapeHtml(d.received)}</li>`,
-    `<li>Hạn xử lý: ${escapeHtml(d.due)}</li>`,
-    `<li>Tình trạng: <strong style="color:#b00020">${escapeHtml(overdueStatus(d.days))}</strong></li>`,
-    ...(d.dossier ? [`<li>Hồ sơ liên quan: ${escapeHtml(d.dossier)}</li>`] : []),
-    '</ul>',
-  ].join('\n');
+/** Feedback items as one table, in the text part and the HTML. */
+function feedbackTable(items: readonly ShownFeedback[]): { text: string[]; html: string } {
+  const head = ['STT', 'Mã phản ánh', 'Nguồn tiếp nhận', 'Đơn vị xử lý', 'Ngày tiếp nhận', 'Hạn xử lý', 'Quá hạn', 'Hồ sơ liên quan'];
+  const rows = items.map((d, i) => [
+    String(i + 1),
+    d.id,
+    d.source,
+    d.ward,
+    d.received,
+    d.due,
+    `${Math.max(1, d.days)} ngày làm việc`,
+    d.dossier ?? '',
+  ]);
+  return {
+    text: [
+      head.join(' | '),
+      ...items.map(
+        (d, i) =>
+          `${i + 1}. ${d.id} | ${d.source} | ${d.ward} | tiếp nhận ${d.received} | hạn ${d.due} | ${overdueStatus(d.days)}${d.dossier ? ` | hồ sơ ${d.dossier}` : ''}`,
+      ),
+    ],
+    html: htmlTable(head, rows),
+  };
 }
 
 /** The email of one recipient of a feedback scan run, listing its items (longest overdue first). */
-export function feedbackAlertEmail(lines: readonly FeedbackLine[]): EmailContent {
+export function feedbackAlertEmail(lines: readonly FeedbackLine[], links: EmailLinks = {}): EmailContent {
   const items = [...lines].sort(byDeadline).map(shownFeedback);
   const subject = feedbackAlertSubject(items.length);
   const intro = `Hệ thống Một cửa ghi nhận ${items.length} phản ánh, kiến nghị của người dân, doanh nghiệp đã quá hạn xử lý mà chưa được trả lời.`;
-  const text = [
-    'Kính gửi lãnh đạo UBND phường,',
-    '',
-    intro,
-    FEEDBACK_ASK,
-    '',
-    ...items.flatMap((d, i) => [...feedbackText(d, i + 1), '']),
-    FOOTER,
-    '',
-  ].join('\n');
+  const table = feedbackTable(items);
+  const link = dashboardLink(links);
+  const text = ['Kính gửi lãnh đạo UBND phường,', '', intro, FEEDBACK_ASK, ...link.text, '', ...table.text, '', FOOTER, ''].join('\n');
   const html = page(subject, [
     '<p>Kính gửi lãnh đạo UBND phường,</p>',
     `<p>${escapeHtml(intro)}<br>${escapeHtml(FEEDBACK_ASK)}</p>`,
-    items.map((d, i) => feedbackHtml(d, i + 1)).join('\n'),
+    ...link.html,
+    table.html,
   ]);
   return { subject, text, html };
 }
@@ -403,40 +420,16 @@ function feedbackSection(nowIso: string, lines: readonly FeedbackLine[]): { text
     return { text: [`${title}:`, none], html: `<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>\n<p>${escapeHtml(none)}</p>` };
   }
   const summary = `Đến ${asOf}, có ${items.length} phản ánh, kiến nghị đang xử lý đã quá hạn. ${FEEDBACK_ASK}`;
-  const head = ['STT', 'Mã phản ánh', 'Nguồn tiếp nhận', 'Đơn vị xử lý', 'Ngày tiếp nhận', 'Hạn xử lý', 'Quá hạn', 'Hồ sơ liên quan'];
-  const rows = items.map((d, i) => [
-    String(i + 1),
-    d.id,
-    d.source,
-    d.ward,
-    d.received,
-    d.due,
-    `${Math.max(1, d.days)} ngày làm việc`,
-    d.dossier ?? '',
-  ]);
+  const table = feedbackTable(items);
   return {
-    text: [
-      `${title}:`,
-      summary,
-      ...items.map(
-        (d, i) =>
-          `${i + 1}. ${d.id} | ${d.source} | ${d.ward} | tiếp nhận ${d.received} | hạn ${d.due} | ${overdueStatus(d.days)}${d.dossier ? ` | hồ sơ ${d.dossier}` : ''}`,
-      ),
-    ],
-    html: [
-      `<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>`,
-      `<p>${escapeHtml(summary)}</p>`,
-      '<table cellpadding="4" style="border-collapse:collapse">',
-      `<tr>${head.map((h) => `<th style="border:1px solid #ccc;text-align:left">${escapeHtml(h)}</th>`).join('')}</tr>`,
-      ...rows.map((cells) => `<tr>${cells.map((c) => `<td style="border:1px solid #ccc">${escapeHtml(c)}</td>`).join('')}</tr>`),
-      '</table>',
-    ].join('\n'),
+    text: [`${title}:`, summary, ...table.text],
+    html: [`<h3 style="margin:16px 0 4px">${escapeHtml(title)}</h3>`, `<p>${escapeHtml(summary)}</p>`, table.html].join('\n'),
   };
 }
 
 /** The email of one group of a run: a dossier alert at its level, or a feedback alert. */
-export function groupEmail(group: AlertGroup | FeedbackGroup): EmailContent {
-  return group.level === 'feedback' ? feedbackAlertEmail(group.alerts) : alertEmail(group.level, group.alerts);
+export function groupEmail(group: AlertGroup | FeedbackGroup, links: EmailLinks = {}): EmailContent {
+  return group.level === 'feedback' ? feedbackAlertEmail(group.alerts, links) : alertEmail(group.level, group.alerts, links);
 }
 
 /** A whole HTML document: UTF-8 declared, the footer last. */

@@ -91,7 +91,16 @@ export function alertNotifier(ports: () => NotifierPorts | Promise<NotifierPorts
     const deadline = now() + Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS);
     for (const [runId, run] of runs) {
       try {
-        const outcome = await deliverRun(runId, run.force, { ledger, mailer, recipients, owner, deadline, now, breaker });
+        const outcome = await deliverRun(runId, run.force, {
+          ledger,
+          mailer,
+          recipients,
+          owner,
+          deadline,
+          now,
+          breaker,
+          dashboardUrl: process.env.DASHBOARD_URL,
+        });
         if (outcome.state === 'delivered') emailsSent += outcome.sent;
         if (outcome.state === 'delivered' && outcome.missing > 0) {
           logger.error('alert run delivered without some of its alerts (they never reached the ledger)', {

@@ -168,10 +168,15 @@ export function dailyDigest(ports: () => DigestPorts | Promise<DigestPorts>, rea
       try {
         ({ messageId } = await mailer.send({
           to: recipient,
-          ...digestEmail(nowIso, theirs, {
-            feedback: feedbackOf.get(recipient.toLowerCase()) ?? [],
-            atRisk: forecast ? (riskyByRecipient.get(recipient.toLowerCase()) ?? []) : undefined,
-          }),
+          ...digestEmail(
+            nowIso,
+            theirs,
+            {
+              feedback: feedbackOf.get(recipient.toLowerCase()) ?? [],
+              atRisk: forecast ? (riskyByRecipient.get(recipient.toLowerCase()) ?? []) : undefined,
+            },
+            { dashboardUrl: process.env.DASHBOARD_URL },
+          ),
         }));
       } catch (err) {
         if (err instanceof MailRefusedError) {

@@ -49,7 +49,7 @@ function portalRecord(ward: string, n: number, field: keyof typeof FIELDS, statu
 function summary(emails: SesEmail[]): string[] {
   return emails
     .map((e) => {
-      const codes = [...(e.body.text ?? '').matchAll(/Mã hồ sơ: (\S+)/g)].map((m) => m[1].replace(/-240401-/, '#')).sort();
+      const codes = [...(e.body.text ?? '').matchAll(/^\d+\. (\S+) \|/gm)].map((m) => m[1].replace(/-240401-/, '#')).sort();
       return `${e.destination.to.join(',')} ${e.subject}: ${codes.join(',')}`;
     })
     .sort();

@@ -6,6 +6,7 @@ import {
   digestEmail,
   escapeHtml,
   formatVnDateTime,
+  groupEmail,
   scrubIdentifiers,
   type AlertLine,
 } from '../../functions/core/alert-email';
@@ -64,23 +65,32 @@ describe('alert email content', () => {
       expect(part).toContain('Thủ tục đăng ký khai sinh');
       expect(part).toContain('Hộ tịch');
       expect(part).toContain('03/04/2024 17:00');
-      expect(part).toContain('quá hạn 3 ngày làm việc');
+      expect(part).toContain('3 ngày làm việc');
       expect(part).toContain('Bộ phận Tư pháp - Hộ tịch');
       expect(part).toContain('000.00.12.H57-240402-0007');
       expect(part).toContain('Chứng thực bản sao từ bản chính');
       expect(part).toContain('02/04/2024 10:30');
-      expect(part).toContain('quá hạn 5 ngày làm việc');
+      expect(part).toContain('5 ngày làm việc');
       expect(part).toContain('(chưa có thông tin)');
     }
+    expect(text).toContain('quá hạn 3 ngày làm việc');
+    // One table, one row a dossier: the columns of the dashboard's lists, in both parts.
+    expect(text).toContain('STT | Mã hồ sơ | Thủ tục | Lĩnh vực | Hạn trả kết quả | Quá hạn | Đơn vị xử lý');
+    expect(text).toContain(
+      '1. 000.00.12.H57-240402-0007 | Chứng thực bản sao từ bản chính | Chứng thực | hạn trả 02/04/2024 10:30 | quá hạn 5 ngày làm việc | (chưa có thông tin)',
+    );
+    expect(count(html, '<table')).toBe(1);
+    expect(count(html, '<tr>')).toBe(lines.length + 1);
+    expect(html).toContain('<th scope="col" style="border:1px solid #ccc;text-align:left">Quá hạn</th>');
     // Longest overdue first.
     expect(text.indexOf('240402-0007')).toBeLessThan(text.indexOf('240401-0003'));
     expect(html).toMatch(/^<!DOCTYPE html>/);
     expect(html).toContain('<meta charset="utf-8">');
   });
 
-  it('reminds, for each overdue dossier, that the apology letter is owed, and never in a due-soon email', () => {
+  it('says once, above the table, that the apology letter is owed for each overdue dossier, and never in a due-soon email', () => {
     // Prepare
-    const lines = [line(), line({ code: '000.00.12.H57-240401-0004' })];
+    const lines = Array.from({ length: 26 }, (_, i) => line({ code: `000.00.12.H57-240401-${String(i + 1).padStart(4, '0')}` }));
 
     // Act
     const overdue = alertEmail('overdue', lines);
@@ -90,15 +100,53 @@ describe('alert email content', () => {
     );
 
     // Assess
-    // Once per dossier, plus once in the introduction.
-    expect(count(overdue.text, APOLOGY_LETTER)).toBe(lines.length + 1);
-    expect(count(overdue.html, APOLOGY_LETTER)).toBe(lines.length + 1);
+    expect(count(overdue.text, APOLOGY_LETTER)).toBe(1);
+    expect(count(overdue.html, APOLOGY_LETTER)).toBe(1);
+    expect(overdue.text.indexOf(APOLOGY_LETTER)).toBeLessThan(overdue.text.indexOf('STT | Mã hồ sơ'));
+    expect(overdue.html.indexOf(APOLOGY_LETTER)).toBeLessThan(overdue.html.indexOf('<table'));
+    // 26 overdue dossiers: a line each, not a block of six (the email was 180 lines).
+    expect(overdue.text.split('\n').length).toBeLessThan(26 + 15);
     expect(overdue.text).toContain('lãnh đạo ký');
     expect(overdue.text).toContain('ngày hẹn trả kết quả mới');
     expect(soon.text).not.toContain('Phiếu xin lỗi');
     expect(soon.html).not.toContain('Phiếu xin lỗi');
     expect(soon.text).not.toContain('quá hạn');
     expect(soon.text).toContain('sắp đến hạn');
+    expect(soon.text).toContain('STT | Mã hồ sơ | Thủ tục | Lĩnh vực | Hạn trả kết quả | Tình trạng | Đơn vị xử lý');
+  });
+
+  it('links to the dashboard when its public base URL is set, and only to an http(s) one', () => {
+    // Act
+    const linked = alertEmail('overdue', [line()], { dashboardUrl: 'https://motcua.binhan.gov.vn/' });
+    const feedback = groupEmail(
+      {
+        level: 'feedback',
+        slot: 'x',
+        recipient: 'a@b.vn',
+        alerts: [
+          {
+            id: '1022.20240210.0001',
+            source: '1022',
+            ward: '000.00.12.H57',
+            receivedAt: '2024-02-10T08:00:00+07:00',
+            dueAt: '2024-02-20T17:00:00+07:00',
+            workingDaysOverdue: 2,
+            dossierCode: null,
+          },
+        ],
+      } as never,
+      { dashboardUrl: 'https://motcua.binhan.gov.vn' },
+    );
+    const none = alertEmail('overdue', [line()]);
+    const bad = alertEmail('overdue', [line()], { dashboardUrl: 'javascript:alert(1)' });
+
+    // Assess
+    expect(linked.text).toContain('Xem chi tiết trên trang điều hành: https://motcua.binhan.gov.vn/dashboard');
+    expect(linked.html).toContain('<a href="https://motcua.binhan.gov.vn/dashboard">');
+    expect(feedback.text).toContain('https://motcua.binhan.gov.vn/dashboard');
+    expect(feedback.html).toContain('<table');
+    expect(none.text).not.toContain('trang điều hành');
+    expect(bad.html).not.toContain('javascript:');
   });
 
   it('shows due dates in Vietnam time whatever offset they were written with', () => {

@@ -365,9 +365,9 @@ export function emailLines(mailer: FakeMailer, recipient: string): string[] {
     .filter((e) => e.to === recipient)
     .flatMap((e) => {
       if (e.subject.endsWith('phản ánh, kiến nghị quá hạn'))
-        return [...e.text.matchAll(/Mã phản ánh: (\S+)/g)].map((m) => `feedback ${m[1]}`);
+        return [...e.text.matchAll(/^\d+\. (\S+) \|/gm)].map((m) => `feedback ${m[1]}`);
       const level = e.subject.endsWith('quá hạn') ? 'overdue' : 'soon';
-      return [...e.text.matchAll(/Mã hồ sơ: (\S+)/g)].map((m) => `${level} ${m[1]}`);
+      return [...e.text.matchAll(/^\d+\. (\S+) \|/gm)].map((m) => `${level} ${m[1]}`);
     })
     .sort();
 }

@@ -88,7 +88,7 @@ function sentEmails(mailer: FakeMailer): string[] {
   return mailer.sent
     .map((e) => {
       const level = e.subject.endsWith('quá hạn') ? 'quá hạn' : 'sắp đến hạn';
-      const codes = [...e.text.matchAll(/Mã hồ sơ: (\S+)/g)].map((m) => m[1]).sort();
+      const codes = [...e.text.matchAll(/^\d+\. (\S+) \|/gm)].map((m) => m[1]).sort();
       return `${level} ${e.to}: ${codes.join(',')}`;
     })
     .sort();

@@ -385,15 +385,18 @@ describe('feedback alert delivery (the notifier)', () => {
     expect(chutich.text).not.toContain(id(16));
     // Longest overdue first: 17 (due 1 April) before 15 (due 2 April).
     expect(chutich.text.indexOf(id(17))).toBeLessThan(chutich.text.indexOf(id(15)));
-    for (const line of [
-      'Nguồn tiếp nhận: Cổng Dịch vụ công quốc gia (PAKN)',
-      'Nguồn tiếp nhận: Tổng đài 1022',
-      'Ngày tiếp nhận: 12/03/2024 09:15',
-      'Hạn xử lý: 02/04/2024 17:00',
-      'Tình trạng: quá hạn 2 ngày làm việc',
-      'Hồ sơ liên quan: 000.00.12.H57-240401-0003',
+    // One row per item, the columns named once.
+    expect(chutich.text).toContain(
+      'STT | Mã phản ánh | Nguồn tiếp nhận | Đơn vị xử lý | Ngày tiếp nhận | Hạn xử lý | Quá hạn | Hồ sơ liên quan',
+    );
+    for (const part of [
+      'Cổng Dịch vụ công quốc gia (PAKN)',
+      'Tổng đài 1022',
+      'tiếp nhận 12/03/2024 09:15',
+      'hạn 02/04/2024 17:00 | quá hạn 2 ngày làm việc',
+      'hồ sơ 000.00.12.H57-240401-0003',
     ]) {
-      expect(chutich.text).toContain(line);
+      expect(chutich.text).toContain(part);
     }
     expect(chutich.html).toContain('<html lang="vi">');
     expect(chutich.html).toContain(id(15));
