@@ -60,7 +60,7 @@ import {
   readIndexes,
 } from './table-schema';
 import { mapLimit, receiptMonthQuery, wholeItems } from './dynamodb-reads';
-import { bumpCommand, PackBumps, packOfReceiptKey } from './month-packs';
+import { PackBumps } from './month-packs';
 import { type ApplyMarkWrite, claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } from './alert-mark-writes';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 
@@ -303,15 +303,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
    * packed, a link written or removed makes its pack stale (month-packs.ts). `dossier`: the item
    * before the write (null when the condition failed: nothing changed).
    */
-  private async bumpPackOf(dossier: Item | null): Promise<void> {
-    const pack = packOfReceiptKey(dossier?.g2pk?.S);
-    if (!pack || !this.bumps.due(pack.ward, pack.month, this.now())) return;
-    try {
-      await this.send(bumpCommand(this.table, pack.ward, pack.month, this.now()));
-    } catch (err) {
-      this.bumps.forget(pack.ward, pack.month);
-      throw err;
-    }
+  private bumpPackOf(dossier: Item | null): Promise<void> {
+    return this.bumps.bumpIfDue(dossier?.g2pk?.S, this.table, this.now(), (command) => this.send(command));
   }
 
   private readonly bumps = new PackBumps();

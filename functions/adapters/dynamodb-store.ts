@@ -40,7 +40,7 @@ import { claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } fr
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { rawItems } from './raw-items';
 import { mapLimit, receiptMonthQuery, wholeItems } from './dynamodb-reads';
-import { bumpCommand, forReports, PackBumps, packOfReceiptKey, readPack } from './month-packs';
+import { forReports, PackBumps, readPack } from './month-packs';
 import { decodeRecord, encodeRecord } from './record-codec';
 import {
   dueShard,
@@ -239,15 +239,8 @@ export class DynamoDossierWriter
   }
 
   /** Bumps the pack of the month `g2pk` names, when that month is old enough to be packed (`PackBumps`). */
-  protected async bumpPackOf(g2pk: string | undefined): Promise<void> {
-    const pack = packOfReceiptKey(g2pk);
-    if (!pack || !this.bumps.due(pack.ward, pack.month, this.now())) return;
-    try {
-      await this.send(bumpCommand(this.table, pack.ward, pack.month, this.now()));
-    } catch (err) {
-      this.bumps.forget(pack.ward, pack.month);
-      throw err;
-    }
+  protected bumpPackOf(g2pk: string | undefined): Promise<void> {
+    return this.bumps.bumpIfDue(g2pk, this.table, this.now(), (command) => this.send(command));
   }
 
   private readonly bumps = new PackBumps();

@@ -94,6 +94,26 @@ export class PackBumps {
   forget(ward: string, month: string): void {
     this.last.delete(`${ward}|${month}`);
   }
+
+  /**
+   * Bumps the pack of the month a receipt-index key (`g2pk`) names, when that month is old enough
+   * and not bumped by this process lately (`due`); a bump whose write fails is forgotten.
+   */
+  async bumpIfDue(
+    g2pk: string | undefined,
+    table: string,
+    nowMs: number,
+    send: (command: UpdateItemCommand) => Promise<unknown>,
+  ): Promise<void> {
+    const pack = packOfReceiptKey(g2pk);
+    if (!pack || !this.due(pack.ward, pack.month, nowMs)) return;
+    try {
+      await send(bumpCommand(table, pack.ward, pack.month, nowMs));
+    } catch (err) {
+      this.forget(pack.ward, pack.month);
+      throw err;
+    }
+  }
 }
 
 /** A dossier as the reports read it: no applicant data, no alert marks (they are the scan's). */
