@@ -5,6 +5,7 @@ import { monthBounds, monthsToRead, type PeriodChoice } from '../core/dashboard/
 import type { DashboardSources, ScorecardLike, Sourced } from '../core/dashboard/sources';
 import type { DossierStore, OverdueIndex, StoredDossier } from '../core/ports';
 import { toVnIso, vnDate } from '../core/time';
+import { reportDueAt } from '../core/report';
 
 /** What the loader reads through. */
 export interface DashboardPorts {
@@ -23,7 +24,7 @@ const READS_AT_ONCE = 8;
 /** Ward-months kept at most (a province of 100 wards over 25 months fits). */
 const MAX_ENTRIES = 5000;
 
-const defaultDueAt = (d: StoredDossier) => d.dueAt ?? d.record?.dueAt ?? null;
+const defaultDueAt = reportDueAt;
 
 interface Entry {
   facts: DossierFact[];

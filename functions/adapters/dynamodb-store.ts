@@ -32,6 +32,7 @@ import {
   type OverdueIndex,
   type RawMessage,
   type StoredDossier,
+  type TallySink,
 } from '../core/ports';
 import { instantMs, vnDate } from '../core/time';
 import { wardOf } from '../core/ward';
@@ -40,7 +41,7 @@ import { claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } fr
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { rawItems } from './raw-items';
 import { mapLimit, receiptMonthQuery, wholeItems } from './dynamodb-reads';
-import { forReports, PackBumps, readPack } from './month-packs';
+import { forReports, PackBumps, type PackSummary, readPack, readPackSummary } from './month-packs';
 import { decodeRecord, encodeRecord } from './record-codec';
 import {
   dueShard,
@@ -444,28 +445,58 @@ export class DynamoDossierStore extends DynamoDossierWriter implements DossierSt
   }
 
   private async *listReceivedInWard(from: string, to: string, ward: string): AsyncIterable<StoredDossier> {
-    for (const month of monthsBetween(from, to)) {
-      // A current pack of the month, when there is one (month-packs.ts); else its dossiers by index.
-      const packed = !this.readPacks
-        ? null
-        : await readPack(
-            (c) => this.send(c),
-            this.table,
-            ward,
-            month,
-            (n) => {
-              this.itemsRead += n;
-            },
-          );
-      if (packed) {
-        for (const d of packed) {
-          const day = d.record ? vnDate(d.record.receivedAt) : '';
-          if (day >= from && day <= to) yield d;
+    for (const month of monthsBetween(from, to)) yield* this.listReceivedInMonth(from, to, ward, month);
+  }
+
+  /** The dossiers of one ward-month received on [from, to]: from its pack when current, else by index. */
+  private async *listReceivedInMonth(from: string, to: string, ward: string, month: string): AsyncIterable<StoredDossier> {
+    const packed = !this.readPacks ? null : await readPack((c) => this.send(c), this.table, ward, month, this.countRead);
+    if (!packed) {
+      yield* this.listReceivedByIndex(from, to, ward, month);
+      return;
+    }
+    for (const d of packed) {
+      const day = d.record ? vnDate(d.record.receivedAt) : '';
+      if (day >= from && day <= to) yield d;
+    }
+  }
+
+  private readonly countRead = (n: number): void => {
+    this.itemsRead += n;
+  };
+
+  /**
+   * The supervision report's shorter way (`DossierStore.tallyReceived`): a month with a current
+   * pack adds its summary (the states of the days in the period, then its open dossiers, month-packs.ts)
+   * without reading its dossiers; any other month adds what `listReceived` yields. The summaries of
+   * the period's months are read at once.
+   */
+  async tallyReceived(tally: TallySink, from: string, to: string, ward: string): Promise<number> {
+    const months = monthsBetween(from, to);
+    const summaries: (PackSummary | null)[] = this.readPacks
+      ? await mapLimit(months, WRITE_CONCURRENCY, (month) => readPackSummary((c) => this.send(c), this.table, ward, month, this.countRead))
+      : months.map(() => null);
+    let counted = 0;
+    for (const [i, month] of months.entries()) {
+      const summary = summaries[i];
+      if (!summary) {
+        for await (const d of this.listReceivedInMonth(from, to, ward, month)) {
+          tally.add(d);
+          counted++;
         }
         continue;
       }
-      yield* this.listReceivedByIndex(from, to, ward, month);
+      for (const [day, state] of Object.entries(summary.days)) {
+        if (day < from || day > to) continue;
+        tally.addState(state);
+        counted += state.received.total;
+      }
+      for (const d of summary.open) {
+        tally.add(d);
+        counted++;
+      }
     }
+    return counted;
   }
 
   /** The dossiers of one ward-month received on the Vietnam dates [from, to], through the receipt index. */

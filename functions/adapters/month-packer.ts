@@ -6,10 +6,11 @@
  */
 import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { StoredDossier } from '../core/ports';
+import { dependsOnClock, reportDueAt, safeVnDate, SupervisionTally } from '../core/report';
 import { mapLimit } from './dynamodb-reads';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import type { DynamoDossierStore } from './dynamodb-store';
-import { monthIsOver, PACK_QUIET_MS, packVersion, readPack, type Send, writePack } from './month-packs';
+import { encodeSummary, monthIsOver, PACK_QUIET_MS, type PackSummary, packVersion, readPack, type Send, writePack } from './month-packs';
 import { INDEXES_V1, monthsBetween, WARDS_PK } from './table-schema';
 
 type Item = Record<string, AttributeValue>;
@@ -66,7 +67,19 @@ export async function packMonths(
       if (lastWrite !== null && now() - lastWrite < PACK_QUIET_MS) continue;
       const dossiers: StoredDossier[] = [];
       for await (const d of deps.store.listReceivedByIndex(`${month}-01`, lastDay(month), ward, month)) dossiers.push(d);
-      if (await writePack(send, deps.table, ward, month, version, dossiers, new Date(now()).toISOString())) packed++;
+      if (
+        await writePack(
+          send,
+          deps.table,
+          ward,
+          month,
+          version,
+          dossiers,
+          new Date(now()).toISOString(),
+          encodeSummary(packSummary(dossiers)),
+        )
+      )
+        packed++;
       else changed++;
     }
   }
@@ -149,4 +162,25 @@ async function giveMonthKey(send: Send, table: string, key: Item, g2k: string): 
     if (isConditionFailure(err)) return false;
     throw err;
   }
+}
+
+/** The summary of a pack's dossiers. */
+export function packSummary(dossiers: readonly StoredDossier[]): PackSummary {
+  const days = new Map<string, SupervisionTally>();
+  const open: StoredDossier[] = [];
+  for (const d of dossiers) {
+    if (dependsOnClock(d)) {
+      open.push(d);
+      continue;
+    }
+    const day = safeVnDate(d.record?.receivedAt);
+    if (!day) continue; // no report counts it
+    let tally = days.get(day);
+    if (!tally) {
+      tally = new SupervisionTally({ from: day, to: day, asOf: '1970-01-01T00:00:00Z', dueAt: reportDueAt });
+      days.set(day, tally);
+    }
+    tally.add(d);
+  }
+  return { days: Object.fromEntries([...days].map(([day, t]) => [day, t.state()])), open };
 }

@@ -18,9 +18,10 @@
  * A dossier in a pack is what the reports need: no applicant data, no alert marks (`forReports`);
  * the reports read the same through the index (`listReceived`), so both ways give one answer.
  */
-import { type AttributeValue, QueryCommand, UpdateItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { StoredDossier } from '../core/ports';
+import type { TallyState } from '../core/report';
 
 type Item = Record<string, AttributeValue>;
 
@@ -124,12 +125,35 @@ export function forReports(d: StoredDossier): StoredDossier {
   return { ...d, record, alerts: { overdue: null, soon: null } };
 }
 
-/** The body of a pack: its dossiers' JSON, deflated, cut in parts that fit an item. */
-export function packBody(dossiers: StoredDossier[]): Buffer[] {
+/**
+ * The body of a pack: its dossiers' JSON, deflated, cut in parts that fit an item (the first, in
+ * the head beside the summary, `firstPart` bytes at most).
+ */
+export function packBody(dossiers: StoredDossier[], firstPart = PART_BYTES): Buffer[] {
   const body = deflateRawSync(Buffer.from(JSON.stringify(dossiers), 'utf8'), { level: 6 });
-  const parts: Buffer[] = [];
-  for (let i = 0; i < body.length || parts.length === 0; i += PART_BYTES) parts.push(body.subarray(i, i + PART_BYTES));
+  const parts: Buffer[] = [body.subarray(0, firstPart)];
+  for (let i = firstPart; i < body.length; i += PART_BYTES) parts.push(body.subarray(i, i + PART_BYTES));
   return parts;
+}
+
+/**
+ * What the supervision report needs of a pack, without its dossiers: the tally of each receipt day
+ * (Vietnam date) over the dossiers whose place does not depend on the report's clock, and the few
+ * that do (open, clock running), whole. Tallied with the report's own rules (`reportDueAt`), so
+ * adding a day's state equals adding its dossiers (`test/adapters/month-packs.test.ts`).
+ */
+export interface PackSummary {
+  days: Record<string, TallyState>;
+  open: StoredDossier[];
+}
+
+/** A summary stored beside the body in the head item; a larger one is not kept (the body serves). */
+export const SUMMARY_MAX_BYTES = 96 * 1024;
+
+/** A summary as stored: its JSON, deflated; null when too large to keep. */
+export function encodeSummary(summary: PackSummary): Buffer | null {
+  const bytes = deflateRawSync(Buffer.from(JSON.stringify(summary), 'utf8'), { level: 6 });
+  return bytes.length > SUMMARY_MAX_BYTES ? null : bytes;
 }
 
 /** The dossiers of a pack's parts, in order. */
@@ -169,6 +193,32 @@ export async function readPack(
   return unpackBody(parts as Uint8Array[]);
 }
 
+/**
+ * The summary of a ward-month's pack when the pack is current (`sv = v`) and has one, else null:
+ * one GetItem of the head without its body, read consistently.
+ */
+export async function readPackSummary(
+  send: Send,
+  table: string,
+  ward: string,
+  month: string,
+  counted: (n: number) => void,
+): Promise<PackSummary | null> {
+  const out = await send<{ Item?: Item }>(
+    new GetItemCommand({
+      TableName: table,
+      Key: { pk: { S: packPk(ward) }, sk: { S: month } },
+      ProjectionExpression: 'v, sv, #s',
+      ExpressionAttributeNames: { '#s': 'summary' },
+      ConsistentRead: true,
+    }),
+  );
+  const head = out.Item;
+  counted(head ? 1 : 0);
+  if (!head?.summary?.B || head.sv?.N === undefined || head.sv.N !== (head.v?.N ?? '0')) return null;
+  return JSON.parse(inflateRawSync(head.summary.B).toString('utf8')) as PackSummary;
+}
+
 /** The version a pack's head holds now (0 when none), and when it was last bumped (epoch ms, or null). */
 export async function packVersion(
   send: Send,
@@ -190,8 +240,8 @@ export async function packVersion(
 }
 
 /**
- * Writes a pack built from what was read at version `version`: the further parts first, then the
- * head, on condition that no writer bumped the version since. False when one did (build it again
+ * Writes a pack built from what was read at version `version` (with its summary, `encodeSummary`,
+ * when there is one): the further parts first, then the head, on condition that no writer bumped the version since. False when one did (build it again
  * later: the pack would miss that change).
  */
 export async function writePack(
@@ -202,8 +252,9 @@ export async function writePack(
   version: string,
   dossiers: StoredDossier[],
   builtAt: string,
+  summary: Buffer | null = null,
 ): Promise<boolean> {
-  const parts = packBody(dossiers);
+  const parts = packBody(dossiers, PART_BYTES - (summary?.length ?? 0));
   for (let i = 1; i < parts.length; i++) {
     await send(
       new PutItemCommand({ TableName: table, Item: { pk: { S: packPk(ward) }, sk: { S: `${month}#${i}` }, body: { B: parts[i] } } }),
@@ -214,10 +265,11 @@ export async function writePack(
       new UpdateItemCommand({
         TableName: table,
         Key: { pk: { S: packPk(ward) }, sk: { S: month } },
-        UpdateExpression: 'SET sv = :v, body = :b, chunks = :n, #c = :count, builtAt = :at',
+        UpdateExpression: `SET sv = :v, body = :b, chunks = :n, #c = :count, builtAt = :at${summary ? ', #s = :s' : ' REMOVE #s'}`,
         ConditionExpression: version === '0' ? 'attribute_not_exists(v)' : 'v = :v',
-        ExpressionAttributeNames: { '#c': 'count' },
+        ExpressionAttributeNames: { '#c': 'count', '#s': 'summary' },
         ExpressionAttributeValues: {
+          ...(summary ? { ':s': { B: summary } } : {}),
           ':v': { N: version },
           ':b': { B: parts[0] },
           ':n': { N: String(parts.length) },

@@ -3,6 +3,13 @@
  * SES); the core and the handlers know only these shapes.
  */
 import type { FeedbackItem, FeedbackSource } from './feedback';
+import type { TallyState } from './report';
+
+/** What `tallyReceived` adds to: a supervision tally (`core/report.ts`, SupervisionTally). */
+export interface TallySink {
+  add(dossier: StoredDossier): void;
+  addState(state: TallyState): void;
+}
 import { dossierKey, type DossierRecord, type Outcome, type Payment, type PostalEvent, type ProgressStep } from './types';
 
 /** A message as it arrived, kept before anything is derived from it. */
@@ -82,6 +89,12 @@ export interface DossierStore {
    * ward (its agency code, upper case; see `core/ward.ts`), or of every ward when `ward` is absent.
    */
   listReceived(from: string, to: string, ward?: string): AsyncIterable<StoredDossier>;
+  /**
+   * Optional: adds the dossiers `listReceived(from, to, ward)` would yield to a supervision tally,
+   * the same counts by a shorter way (a store with month summaries); resolves to how many received
+   * dossiers it counted.
+   */
+  tallyReceived?(tally: TallySink, from: string, to: string, ward: string): Promise<number>;
   /** The agency codes of every ward that has sent a dossier record, in order. */
   listWards(): Promise<string[]>;
   /**

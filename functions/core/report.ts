@@ -156,7 +156,7 @@ export function isReceived(status: Status): boolean {
 }
 
 /** The instant's Vietnam-time date, or null when it is not an ISO instant with an offset. */
-function safeVnDate(iso: string | null | undefined): string | null {
+export function safeVnDate(iso: string | null | undefined): string | null {
   if (!iso || Number.isNaN(instantMs(iso))) return null;
   return vnDate(iso);
 }
@@ -211,6 +211,34 @@ export function processingBucket(dossier: StoredDossier, dueAt: string | null, a
   }
   // 5, 6, 8: the clock is paused, so the dossier cannot be running late.
   return 'openOnTime';
+}
+
+/** The due date the reports measure a dossier against: the stored effective one, else the record's. */
+export function reportDueAt(d: StoredDossier): string | null {
+  return d.dueAt ?? d.record?.dueAt ?? null;
+}
+
+/**
+ * True when a dossier's place in the report depends on the report's clock (`asOf`): open with its
+ * clock running (status 2, 4), overdue or not by then. Every other dossier counts the same at any
+ * clock, so a closed month's can be tallied once, ahead (month packs' day states).
+ */
+export function dependsOnClock(d: StoredDossier): boolean {
+  const status = d.record?.status;
+  return status === 2 || status === 4;
+}
+
+/**
+ * What a tally counted of its dossiers, as plain JSON (feedback left out): the day states a month
+ * pack keeps of its dossiers that do not depend on the clock. `nameAtMs` is null for "never".
+ */
+export interface TallyState {
+  received: ReceivedFigures;
+  dossiersWithFees: number;
+  paidOnline: number;
+  amountVnd: number;
+  buckets: Record<ProcessingBucket, number>;
+  fields: { code: string; name: string; nameAtMs: number | null; received: number; finishedLate: number; openOverdue: number }[];
 }
 
 interface FieldAccumulator extends FieldFigures {
@@ -310,27 +338,56 @@ export class SupervisionTally {
   /** Adds another tally's counts to this one (the same period and clock: a ward's, into the province's). */
   merge(other: SupervisionTally): void {
     for (const k of Object.keys(this.feedback) as (keyof FeedbackFigures)[]) this.feedback[k] += other.feedback[k];
+    this.addState(other.state());
+  }
+
+  /** The dossiers' counts of this tally, as plain JSON. */
+  state(): TallyState {
+    return {
+      received: { total: this.received.total, byChannel: { ...this.received.byChannel } },
+      dossiersWithFees: this.dossiersWithFees,
+      paidOnline: this.paidOnline,
+      amountVnd: this.amountVnd,
+      buckets: { ...this.buckets },
+      fields: [...this.fields.values()].map((f) => ({
+        code: f.MaLinhVuc,
+        name: f.TenLinhVuc,
+        nameAtMs: Number.isFinite(f.nameAtMs) ? f.nameAtMs : null,
+        received: f.received,
+        finishedLate: f.finishedLate,
+        openOverdue: f.openOverdue,
+      })),
+    };
+  }
+
+  /**
+   * Adds counts another tally made (`state()`), as if its dossiers were added here: the caller
+   * vouches that they fall in this tally's period and do not depend on its clock (`dependsOnClock`).
+   */
+  addState(other: TallyState): void {
     this.received.total += other.received.total;
     for (const c of ['direct', 'online', 'postal'] as const) this.received.byChannel[c] += other.received.byChannel[c];
     this.dossiersWithFees += other.dossiersWithFees;
     this.paidOnline += other.paidOnline;
     this.amountVnd += other.amountVnd;
     for (const b of Object.keys(this.buckets) as ProcessingBucket[]) this.buckets[b] += other.buckets[b];
-    for (const f of other.fields.values()) {
-      const field = this.field(f.MaLinhVuc, f.TenLinhVuc, f.nameAtMs);
+    for (const f of other.fields) {
+      const field = this.field(f.code, f.name, f.nameAtMs ?? Number.NEGATIVE_INFINITY);
       field.received += f.received;
       field.finishedLate += f.finishedLate;
       field.openOverdue += f.openOverdue;
     }
   }
 
-  /** The field's accumulator; its name is the one seen at the latest `nameAtMs`. */
+  /** The field's accumulator; its name is the one seen at the latest `nameAtMs` (ties: the greater name). */
   private field(code: string, name: string, nameAtMs: number): FieldAccumulator {
     let field = this.fields.get(code);
     if (!field) {
       field = { MaLinhVuc: code, TenLinhVuc: name, received: 0, finishedLate: 0, openOverdue: 0, nameAtMs };
       this.fields.set(code, field);
-    } else if (nameAtMs > field.nameAtMs) {
+    } else if (nameAtMs > field.nameAtMs || (nameAtMs === field.nameAtMs && name > field.TenLinhVuc)) {
+      // The newest name; between names of the same instant the greater, so that the order the
+      // dossiers come in (or the tallies merge in) never changes the report.
       field.TenLinhVuc = name;
       field.nameAtMs = nameAtMs;
     }

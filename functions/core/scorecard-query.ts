@@ -4,8 +4,9 @@
  * ward's forecast statistics. What GET /reports/scorecard answers and the dashboard shows.
  */
 import { type ForecastStatsStore, statsFitClock } from './forecast';
-import type { DossierStore, StoredDossier } from './ports';
+import type { DossierStore } from './ports';
 import { type FeedbackReader, type Scorecard, ScorecardTally } from './scorecard';
+import { reportDueAt } from './report';
 
 /** Wards read at once by a scorecard over several wards (as the supervision report). */
 const WARDS_AT_ONCE = 8;
@@ -30,7 +31,7 @@ export async function scorecardOf(
   ports: ScorecardPorts,
   q: ScorecardQuery,
 ): Promise<{ card: Scorecard | null; wards: number; dossiers: number; feedback: number }> {
-  const options = { from: q.from, to: q.to, asOf: q.asOf, dueAt: (d: StoredDossier) => d.dueAt ?? d.record?.dueAt ?? null };
+  const options = { from: q.from, to: q.to, asOf: q.asOf, dueAt: reportDueAt };
   const wards = await ports.store.listWards();
   if (q.ward !== undefined && !wards.includes(q.ward)) return { card: null, wards: 0, dossiers: 0, feedback: 0 };
   const selected = q.ward === undefined ? wards : [q.ward];

@@ -10,6 +10,7 @@
 import middy from '@middy/core';
 import { randomUUID } from 'node:crypto';
 import type { DashboardData } from '../core/dashboard/compute';
+import { cachedSources } from '../core/dashboard/sources';
 import { choosePeriod, PeriodError } from '../core/dashboard/period';
 import { renderDashboard, renderError, renderMoveOn, renderSignIn, securityHeaders } from '../core/dashboard/render';
 import { clearCookie, readCookie, SESSION_COOKIE, SESSION_SECONDS, setCookie } from '../core/dashboard/session';
@@ -304,7 +305,7 @@ export const handler = middy<HttpEvent, HttpResult>()
         ports: {
           store: dossierStore(),
           wardNames,
-          sources: dashboardSources(),
+          sources: cachedSources(dashboardSources(), cacheSeconds() * 1000),
           onSourceError: (source, error) => logger.warn('dashboard source failed', { source, reason: (error as Error)?.message }),
         },
         auth: authFromEnv(),

@@ -6,8 +6,8 @@
  * items, ward by ward, through the byReceived index, so its cost follows the period, not the table.
  */
 import middy from '@middy/core';
-import type { DossierStore, FeedbackStore, StoredDossier } from '../core/ports';
-import { isIsoDate, SupervisionTally, type ProvinceReport } from '../core/report';
+import type { DossierStore, FeedbackStore } from '../core/ports';
+import { isIsoDate, reportDueAt, SupervisionTally, type ProvinceReport } from '../core/report';
 import { isWardCode, normaliseWard } from '../core/ward';
 import { instantMs, toVnIso } from '../core/time';
 import { HttpError, json, jsonErrors, type HttpEvent, type HttpResult } from '../adapters/http';
@@ -62,7 +62,7 @@ export function wardQuery(event: HttpEvent): string | undefined {
 
 /** What the report handler reads. */
 export interface ReportPorts {
-  store: Pick<DossierStore, 'listReceived' | 'listWards'>;
+  store: Pick<DossierStore, 'listReceived' | 'listWards' | 'tallyReceived'>;
   /** The feedback items (absent: the `feedback` block counts none). */
   feedback?: Pick<FeedbackStore, 'listFeedbackReceived'>;
   /** Ward names by agency code (may be empty). */
@@ -74,7 +74,7 @@ export function supervisionReport(ports: ReportPorts, now = () => Date.now()) {
   const { store } = ports;
   return async (event: HttpEvent): Promise<HttpResult> => {
     const { from, to, asOf } = reportQuery(event, now());
-    const options = { from, to, asOf, dueAt: (d: StoredDossier) => d.dueAt ?? d.record?.dueAt ?? null };
+    const options = { from, to, asOf, dueAt: reportDueAt };
     const province = event.routeKey === PROVINCE_ROUTE;
     const only = province ? undefined : wardQuery(event);
     const wards = await store.listWards();
@@ -91,9 +91,14 @@ export function supervisionReport(ports: ReportPorts, now = () => Date.now()) {
     const worker = async () => {
       while (next < rows.length) {
         const { ward, tally } = rows[next++];
-        for await (const d of store.listReceived(from, to, ward)) {
-          tally.add(d);
-          dossiers++;
+        if (store.tallyReceived) {
+          // Closed months through their packs' summaries: no dossier of theirs is read (month-packs.ts).
+          dossiers += await store.tallyReceived(tally, from, to, ward);
+        } else {
+          for await (const d of store.listReceived(from, to, ward)) {
+            tally.add(d);
+            dossiers++;
+          }
         }
         if (!ports.feedback) continue;
         for await (const f of ports.feedback.listFeedbackReceived(from, to, ward)) {

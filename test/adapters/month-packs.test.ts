@@ -9,7 +9,7 @@ import { DynamoDossierStore } from '../../functions/adapters/dynamodb-store';
 import { packMonths } from '../../functions/adapters/month-packer';
 import { monthIsOver } from '../../functions/adapters/month-packs';
 import type { StoredDossier } from '../../functions/core/ports';
-import { buildSupervisionReport } from '../../functions/core/report';
+import { buildSupervisionReport, reportDueAt, SupervisionTally } from '../../functions/core/report';
 import { ScorecardTally } from '../../functions/core/scorecard';
 import { dossierKey, type DossierRecord, type Payment } from '../../functions/core/types';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
@@ -195,7 +195,7 @@ describe('month packs', () => {
           await packMonths({ store: stores.store, client: dynamo.client, table: tableName, now: now }); // and once more at the end, for the months over by then
           const full = new DynamoDossierStore({ client: dynamo.client, tableName, dueAt: (r) => r.dueAt, readPacks: false });
           const asOf = new Date(clock).toISOString();
-          const options = { from: '2024-01-01', to: '2024-03-31', asOf, dueAt: (d: StoredDossier) => d.dueAt ?? d.record?.dueAt ?? null };
+          const options = { from: '2024-01-01', to: '2024-03-31', asOf, dueAt: reportDueAt };
 
           // Act
           const viaPacks = await collect(stores.store.listReceived(options.from, options.to));
@@ -206,8 +206,23 @@ describe('month packs', () => {
             return t.scorecard(null);
           };
 
+          // The supervision report's way: closed months through their packs' summaries (day states),
+          // over the whole quarter and over a period that cuts months in the middle.
+          const bySummaries = async (period: { from: string; to: string }) => {
+            const tally = new SupervisionTally({ ...options, ...period });
+            for (const ward of await stores.store.listWards()) await stores.store.tallyReceived(tally, period.from, period.to, ward);
+            return tally.report();
+          };
+          const partial = { from: '2024-01-10', to: '2024-02-20' };
+          const partialOptions = { ...options, ...partial };
+          const viaSummaries = await bySummaries(options);
+          const partialViaSummaries = await bySummaries(partial);
+          const partialViaRecords = await collect(full.listReceived(partial.from, partial.to));
+
           // Assess
           expect(buildSupervisionReport(viaPacks, options)).toEqual(buildSupervisionReport(viaRecords, options));
+          expect(viaSummaries).toEqual(buildSupervisionReport(viaRecords, options));
+          expect(partialViaSummaries).toEqual(buildSupervisionReport(partialViaRecords, partialOptions));
           expect(card(viaPacks)).toEqual(card(viaRecords));
           const byKey = (ds: StoredDossier[]) => [...ds].sort((a, b) => a.key.localeCompare(b.key));
           expect(byKey(viaPacks)).toEqual(byKey(viaRecords));
@@ -236,6 +251,11 @@ describe('month packs', () => {
     const before = store.itemsRead;
     const read = await collect(store.listReceived('2024-01-01', '2024-01-31', '000.00.12.H57'));
     const itemsRead = store.itemsRead - before;
+    // The supervision report's way: the pack's summary alone, no dossier read.
+    const tally = new SupervisionTally({ from: '2024-01-01', to: '2024-01-31', asOf: '2024-02-10T00:00:00+07:00', dueAt: reportDueAt });
+    const beforeSummary = store.itemsRead;
+    const counted = await store.tallyReceived(tally, '2024-01-01', '2024-01-31', '000.00.12.H57');
+    const summaryItemsRead = store.itemsRead - beforeSummary;
     clock = Date.parse('2024-01-25T00:00:00+07:00'); // a month not over at the clock is not packed
     const none = await packMonths({ store: store, client: dynamo.client, table: tableName, now: () => clock });
 
@@ -245,6 +265,7 @@ describe('month packs', () => {
     expect(packed).toEqual({ packed: 1, changed: 0 });
     expect(read).toHaveLength(30);
     expect(itemsRead).toBe(1);
+    expect([counted, summaryItemsRead, tally.report().received.total]).toEqual([30, 1, 30]);
     expect(none).toEqual({ packed: 0, changed: 0 });
     expect(JSON.stringify(read)).not.toMatch(/074190001234|0912345678|hong@example|Nguyễn Thị Hồng/);
   });

@@ -100,3 +100,37 @@ export interface DashboardSources {
 
 /** What a section shows: the data, no provider yet, or a provider that failed. */
 export type Sourced<T> = { state: 'ok'; value: T } | { state: 'none' } | { state: 'failed' };
+
+/** Answers kept at most, per source: a few hundred periods × wards. */
+const MEMO_MAX = 500;
+
+/**
+ * The period's sources (scorecard, feedback block) kept in memory for `ttlMs`, per period and ward,
+ * as the ward-months' facts are (DASHBOARD_CACHE_S): a page then costs what its facts cost, and a
+ * province page's ranking (a scorecard per ward) is read once per `ttlMs`, not at every request.
+ * Their figures stand as of their reading, as the facts do. A failed answer is not kept.
+ */
+export function cachedSources(sources: DashboardSources, ttlMs: number, now: () => number = Date.now): DashboardSources {
+  if (ttlMs <= 0) return sources;
+  const memo = <R>(fn: ((q: SourceQuery) => Promise<R>) | undefined) => {
+    if (!fn) return undefined;
+    const kept = new Map<string, { at: number; answer: Promise<R> }>();
+    return (q: SourceQuery): Promise<R> => {
+      const key = `${q.from}|${q.to}|${q.ward ?? '*'}`;
+      const hit = kept.get(key);
+      if (hit && now() - hit.at < ttlMs) return hit.answer;
+      if (kept.size >= MEMO_MAX) kept.delete(kept.keys().next().value as string);
+      const answer = fn(q);
+      kept.set(key, { at: now(), answer });
+      answer.catch(() => {
+        if (kept.get(key)?.answer === answer) kept.delete(key);
+      });
+      return answer;
+    };
+  };
+  return {
+    ...sources,
+    scorecard: memo(sources.scorecard?.bind(sources)),
+    feedback: memo(sources.feedback?.bind(sources)),
+  };
+}
