@@ -146,8 +146,10 @@ const HANDLERS: Record<string, HandlerSpec> = {
   },
   'supervision-report': {
     description: 'GET /reports/supervision and /reports/province: the supervision report, per ward and province (IAM)',
-    // Reads and folds every dossier of the period's months.
-    memorySize: 512,
+    // Adds a closed month's summary and folds the other months' dossiers: CPU-bound for a
+    // province-year (README, Performance). 1,769 MB is a whole vCPU (Lambda gives CPU in
+    // proportion to memory); reports are a few a day, so the price is cents.
+    memorySize: 1769,
     timeout: HTTP_TIMEOUT,
     table: 'read',
     readsRecipients: true,

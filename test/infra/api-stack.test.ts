@@ -19,8 +19,8 @@ const WRITERS = [...SIGNED, 'overdue-scan', 'alert-notifier', 'daily-digest'];
 const MAILERS = ['alert-notifier', 'daily-digest'];
 /** Read the recipients configuration: the mailers, and the report for the ward names. */
 const RECIPIENT_READERS = [...MAILERS, 'supervision-report', 'dashboard'];
-/** Memory above 512 MB: the dashboard keeps the facts of the months it reads in memory. */
-const MEMORY: Record<string, number> = { dashboard: 1024 };
+/** Memory above 512 MB: the dashboard keeps the facts of the months it reads in memory; the report needs a whole vCPU. */
+const MEMORY: Record<string, number> = { dashboard: 1024, 'supervision-report': 1769 };
 
 describe('MotcuaApi', () => {
   let api: MotcuaApiStack;
