@@ -169,7 +169,7 @@ describe('overdue alerts on the local stack', () => {
     const toChutich = emails.find((e) => e.destination.to[0] === CHUTICH && e.subject.endsWith('quá hạn'))!;
     // One row per dossier (due Tuesday 10:00, now Thursday 09:00), the apology letter said once above.
     expect(toChutich.body.text).toMatch(
-      /^\d+\. \S+ \| Thủ tục hòa giải tranh chấp đất đai \| Kinh tế \| hạn trả 03\/04\/2024 17:00 \| quá hạn 2 ngày làm việc \| Bộ phận Đất đai$/m,
+      /^1\. 000\.00\.12\.H57-240401-0002 \| Thủ tục hòa giải tranh chấp đất đai \| Đất đai \| hạn trả 02\/04\/2024 10:00 \| quá hạn 2 ngày làm việc \| Bộ phận Đất đai$/m,
     );
     expect(toChutich.body.text!.split(APOLOGY).length - 1).toBe(1);
     // The dashboard's link (the local stack's DASHBOARD_URL: its API's address).
