@@ -6,6 +6,7 @@ import type { DashboardSources, ScorecardLike, Sourced } from '../core/dashboard
 import type { DossierStore, OverdueIndex, StoredDossier } from '../core/ports';
 import { toVnIso, vnDate } from '../core/time';
 import { reportDueAt } from '../core/report';
+import { mapLimit } from './dynamodb-reads';
 
 /** What the loader reads through. */
 export interface DashboardPorts {
@@ -82,21 +83,6 @@ export class FactCache {
   clear(): void {
     this.entries.clear();
   }
-}
-
-/** Runs `fn` over `items`, at most `limit` at once; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
 }
 
 /** A source's answer as a section shows it. */
