@@ -31,7 +31,7 @@ import {
   BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
+  type QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
   type WriteRequest,
@@ -59,7 +59,7 @@ import {
   type IndexSpec,
   readIndexes,
 } from './table-schema';
-import { mapLimit, receiptMonthQuery, wholeItems } from './dynamodb-reads';
+import { mapLimit, queryPages, receiptMonthQuery, wholeItems } from './dynamodb-reads';
 import { PackBumps } from './month-packs';
 import { type ApplyMarkWrite, claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } from './alert-mark-writes';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
@@ -330,16 +330,15 @@ export class DynamoFeedbackStore implements FeedbackStore {
     return out.Item?.rec ? toStoredFeedback(out.Item) : null;
   }
 
-  private async *queryPages(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncGenerator<Item[]> {
-    let start: Item | undefined;
-    do {
-      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item; ScannedCount?: number }>(
-        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
-      );
-      this.itemsRead += page.ScannedCount ?? page.Items?.length ?? 0;
-      yield page.Items ?? [];
-      start = page.LastEvaluatedKey;
-    } while (start);
+  private queryPages(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncGenerator<Item[]> {
+    return queryPages(
+      input,
+      this.table,
+      (c) => this.send(c),
+      (n) => {
+        this.itemsRead += n;
+      },
+    );
   }
 
   async *listFeedbackReceived(from: string, to: string, ward?: string): AsyncIterable<StoredFeedback> {

@@ -2,7 +2,7 @@
  * Reading whole items behind an index page: what the stores share when an index projects less than
  * the item (KEYS_ONLY, INCLUDE), so that the same read path serves every generation of the indexes.
  */
-import { type AttributeValue, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, BatchGetItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '../core/ports';
 import type { IndexSpec } from './table-schema';
 
@@ -24,6 +24,29 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * Every page of a Query on `table`, following `LastEvaluatedKey`; `counted` hears each page's items
+ * read (what DynamoDB scanned, before any filter). `send` is the store's own.
+ */
+export async function* queryPages(
+  input: Omit<QueryCommandInput, 'TableName'>,
+  table: string,
+  send: (command: QueryCommand) => Promise<unknown>,
+  counted: (n: number) => void,
+): AsyncGenerator<Item[]> {
+  let start: Item | undefined;
+  do {
+    const page = (await send(new QueryCommand({ ...input, TableName: table, ExclusiveStartKey: start }))) as {
+      Items?: Item[];
+      LastEvaluatedKey?: Item;
+      ScannedCount?: number;
+    };
+    counted(page.ScannedCount ?? page.Items?.length ?? 0);
+    yield page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
+  type QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
   type WriteRequest,
@@ -40,7 +40,7 @@ import { dossierKey, type DossierRecord, type Outcome, type Payment, type Postal
 import { claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } from './alert-mark-writes';
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { rawItems } from './raw-items';
-import { mapLimit, receiptMonthQuery, wholeItems } from './dynamodb-reads';
+import { mapLimit, queryPages, receiptMonthQuery, wholeItems } from './dynamodb-reads';
 import { forReports, PackBumps, type PackSummary, readPack, readPackSummary } from './month-packs';
 import { decodeRecord, encodeRecord } from './record-codec';
 import {
@@ -408,35 +408,24 @@ export class DynamoDossierWriter
     return out;
   }
 
-  protected async *queryPages(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncGenerator<Item[]> {
-    let start: Item | undefined;
-    do {
-      const page = await this.send<{ Items?: Item[]; LastEvaluatedKey?: Item; ScannedCount?: number }>(
-        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
-      );
-      this.itemsRead += page.ScannedCount ?? page.Items?.length ?? 0;
-      yield page.Items ?? [];
-      start = page.LastEvaluatedKey;
-    } while (start);
+  protected queryPages(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncGenerator<Item[]> {
+    return queryPages(input, this.table, (c) => this.send(c), this.countRead);
   }
 
   /** Items read by index queries and batch reads since the store was made: the benchmark reads it. */
   itemsRead = 0;
+
+  /** Adds to `itemsRead`: what the reads report. */
+  protected readonly countRead = (n: number): void => {
+    this.itemsRead += n;
+  };
 }
 
 /** The DynamoDB `DossierStore`: the writer, and the reads of the reports, the scan and the rebuild. */
 export class DynamoDossierStore extends DynamoDossierWriter implements DossierStore, OverdueIndex {
   /** The whole items behind a page of the receipt index (`wholeItems`). */
   private wholeItems(page: Item[]): Promise<Item[]> {
-    return wholeItems(
-      page,
-      this.indexes.received,
-      this.table,
-      (c) => this.send(c),
-      (n) => {
-        this.itemsRead += n;
-      },
-    );
+    return wholeItems(page, this.indexes.received, this.table, (c) => this.send(c), this.countRead);
   }
 
   async *listReceived(from: string, to: string, ward?: string): AsyncIterable<StoredDossier> {
@@ -460,10 +449,6 @@ export class DynamoDossierStore extends DynamoDossierWriter implements DossierSt
       if (day >= from && day <= to) yield d;
     }
   }
-
-  private readonly countRead = (n: number): void => {
-    this.itemsRead += n;
-  };
 
   /**
    * The supervision report's shorter way (`DossierStore.tallyReceived`): a month with a current
