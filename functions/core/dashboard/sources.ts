@@ -7,6 +7,11 @@
  * (`dashboardSources`).
  */
 
+import type { FeedbackFigures } from '../report';
+
+/** The `feedback` block of CONTRACT 5: the report's own type. */
+export type { FeedbackFigures };
+
 /** The query every provider answers: Vietnam dates of receipt [from, to], the clock, one ward or all. */
 export interface SourceQuery {
   from: string;
@@ -45,20 +50,6 @@ export interface ScorecardLike {
   total: { score: number; max: number };
   groups: { code: string; name: string; max: number; score: number; indicators: ScorecardIndicatorLike[] }[];
   notAvailable: { code: string; max: number; reason: string }[];
-}
-
-/** The `feedback` block of CONTRACT 5. */
-export interface FeedbackFigures {
-  received: number;
-  answered: number;
-  answeredOnTime: number;
-  answeredLate: number;
-  open: number;
-  openOverdue: number;
-  refused: number;
-  aboutProcedures: number;
-  aboutConduct: number;
-  dissatisfied: number;
 }
 
 /** A feedback item open past its deadline: never the citizen's words or data (CONTRACT 3.6). */
