@@ -41,7 +41,7 @@ import { claimMark, keepParked, parkMark, takeOverMark, unindex, unmarkMark } fr
 import { isConditionFailure, type RequestInput, sendChecked } from './dynamodb-limits';
 import { rawItems } from './raw-items';
 import { mapLimit, queryPages, receiptMonthQuery, wholeItems } from './dynamodb-reads';
-import { forReports, PackBumps, type PackSummary, readPack, readPackSummary } from './month-packs';
+import { forReports, PackBumps, readPack, readPackSummary } from './month-packs';
 import { decodeRecord, encodeRecord } from './record-codec';
 import {
   dueShard,
@@ -453,19 +453,22 @@ export class DynamoDossierStore extends DynamoDossierWriter implements DossierSt
   /**
    * The supervision report's shorter way (`DossierStore.tallyReceived`): a month with a current
    * pack adds its summary (the states of the days in the period, then its open dossiers, month-packs.ts)
-   * without reading its dossiers; any other month adds what `listReceived` yields. The summaries of
-   * the period's months are read at once.
+   * without reading its dossiers; any other month adds what `listReceived` yields (a month with no
+   * current pack straight from the index). The heads of the period's months are read at once.
    */
   async tallyReceived(tally: TallySink, from: string, to: string, ward: string): Promise<number> {
     const months = monthsBetween(from, to);
-    const summaries: (PackSummary | null)[] = this.readPacks
+    const heads = this.readPacks
       ? await mapLimit(months, WRITE_CONCURRENCY, (month) => readPackSummary((c) => this.send(c), this.table, ward, month, this.countRead))
-      : months.map(() => null);
+      : months.map(() => ({ current: false, summary: null }));
     let counted = 0;
     for (const [i, month] of months.entries()) {
-      const summary = summaries[i];
+      const { current, summary } = heads[i];
       if (!summary) {
-        for await (const d of this.listReceivedInMonth(from, to, ward, month)) {
+        // No current pack: the index, without reading the head again; a current one too large to
+        // keep a summary: its body.
+        const dossiers = current ? this.listReceivedInMonth(from, to, ward, month) : this.listReceivedByIndex(from, to, ward, month);
+        for await (const d of dossiers) {
           tally.add(d);
           counted++;
         }

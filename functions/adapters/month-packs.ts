@@ -148,7 +148,7 @@ export interface PackSummary {
 }
 
 /** A summary stored beside the body in the head item; a larger one is not kept (the body serves). */
-export const SUMMARY_MAX_BYTES = 96 * 1024;
+const SUMMARY_MAX_BYTES = 96 * 1024;
 
 /** A summary as stored: its JSON, deflated; null when too large to keep. */
 export function encodeSummary(summary: PackSummary): Buffer | null {
@@ -194,8 +194,8 @@ export async function readPack(
 }
 
 /**
- * The summary of a ward-month's pack when the pack is current (`sv = v`) and has one, else null:
- * one GetItem of the head without its body, read consistently.
+ * Whether a ward-month has a current pack (`sv = v`), and its summary when it keeps one (null: too
+ * large to keep, read the body): one GetItem of the head without its body, read consistently.
  */
 export async function readPackSummary(
   send: Send,
@@ -203,7 +203,7 @@ export async function readPackSummary(
   ward: string,
   month: string,
   counted: (n: number) => void,
-): Promise<PackSummary | null> {
+): Promise<{ current: boolean; summary: PackSummary | null }> {
   const out = await send<{ Item?: Item }>(
     new GetItemCommand({
       TableName: table,
@@ -215,8 +215,9 @@ export async function readPackSummary(
   );
   const head = out.Item;
   counted(head ? 1 : 0);
-  if (!head?.summary?.B || head.sv?.N === undefined || head.sv.N !== (head.v?.N ?? '0')) return null;
-  return JSON.parse(inflateRawSync(head.summary.B).toString('utf8')) as PackSummary;
+  if (!head || head.sv?.N === undefined || head.sv.N !== (head.v?.N ?? '0')) return { current: false, summary: null };
+  if (!head.summary?.B) return { current: true, summary: null };
+  return { current: true, summary: JSON.parse(inflateRawSync(head.summary.B).toString('utf8')) as PackSummary };
 }
 
 /** The version a pack's head holds now (0 when none), and when it was last bumped (epoch ms, or null). */
